@@ -1,0 +1,102 @@
+"""The agents: Mesa agent objects that are handles on one row of their type's state arrays.
+
+All behaviour is in `sim.processes`, which work on whole columns at once; these classes exist so
+that `model.agents`, `agents_by_type`, `AgentSet` queries, data collectors and visualizations work as
+Mesa users expect. Reading or setting an attribute on a handle reads or writes its row.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import mesa
+from mesa.discrete_space import FixedAgent
+
+if TYPE_CHECKING:
+    from mesa.discrete_space import Cell
+
+    from sim.core.table import AgentTable
+
+
+def column(name: str, doc: str) -> property:
+    """A property reading and writing column `name` of the agent's row."""
+
+    def get(self: RowAgent) -> Any:
+        return getattr(self.table, name)[self.row].item()
+
+    def set_(self: RowAgent, value: Any) -> None:
+        getattr(self.table, name)[self.row] = value
+
+    return property(get, set_, doc=doc)
+
+
+class RowAgent:
+    """Mixin: an agent whose state is row `row` of the model table named `table_name`."""
+
+    table_name: str = ""
+
+    def __init__(self, model: mesa.Model, row: int, **kwargs: Any) -> None:
+        self.row = int(row)
+        super().__init__(model, **kwargs)
+
+    @property
+    def table(self) -> AgentTable:
+        return getattr(self.model, self.table_name)
+
+    @property
+    def town(self) -> int:
+        return int(self.table.town[self.row])
+
+    @property
+    def town_cell(self) -> Cell:
+        """The grid cell of the agent's market town."""
+        return self.model.town_cells[self.town]
+
+
+class Household(RowAgent, mesa.Agent):
+    """A household: members, food, cash; rations, wages, farming, remittances, eating, deciding to trade."""
+
+    table_name = "households"
+    members = column("members", "persons in the household")
+    food_kg = column("food_kg", "grain in store, kg")
+    won = column("won", "cash, won")
+    yuan = column("yuan", "foreign cash, yuan")
+    hungry_months = column("hungry_months", "consecutive months below the hunger line")
+    farm = column("farm", "cooperative farm household")
+
+
+class Trader(RowAgent, mesa.Agent):
+    """A household member with a stall or cart who buys wholesale and sells retail in one good."""
+
+    table_name = "traders"
+    household = column("household", "row of the trader's household")
+    woman = column("woman", "the trading member is a woman")
+    good = column("good", "0 grain, 1 imported goods")
+    won = column("won", "working capital, won")
+    stock = column("stock", "goods held, kg or units")
+    stall = column("stall", "holds a stall in an official market")
+
+
+class Smuggler(RowAgent, mesa.Agent):
+    """A border-town trader who carries Chinese goods and remittances across the border."""
+
+    table_name = "smugglers"
+    household = column("household", "row of the smuggler's household")
+    won = column("won", "cash, won")
+    yuan = column("yuan", "cash, yuan")
+    stock = column("stock", "imported goods waiting for buyers, units")
+    arrested_until = column("arrested_until", "month number the arrest ends")
+
+
+class Official(RowAgent, FixedAgent):
+    """The official in charge of a market town: fees, bribes, crackdowns and stakes in traders."""
+
+    table_name = "officials"
+    won = column("won", "cash from bribes and stakes, won")
+
+    def __init__(self, model: mesa.Model, row: int) -> None:
+        super().__init__(model, row)
+        self.cell = self.town_cell
+
+
+AGENT_TYPES = {"households": Household, "traders": Trader, "smugglers": Smuggler, "officials": Official}

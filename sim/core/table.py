@@ -1,0 +1,73 @@
+"""Columnar agent state: one numpy array per attribute, one row per agent.
+
+An `AgentTable` holds the state of one agent type. Processes read and write whole columns
+(`table.won += income`); Mesa agent objects in `sim.agents` are thin handles on one row.
+Rows are never reused or moved, so a row number identifies an agent for the whole run;
+an agent that leaves keeps its row with `active` set to False.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+Columns = dict[str, np.dtype | type]
+
+
+class AgentTable:
+    """State columns of one agent type, grown by doubling when rows are added.
+
+    Attribute access returns a view of the rows in use, so in-place updates write through:
+    `table.won += x` updates the stored column.
+    """
+
+    def __init__(self, columns: Columns, capacity: int = 16) -> None:
+        columns = {"active": np.bool_, **columns}
+        object.__setattr__(self, "_columns", {name: np.dtype(dt) for name, dt in columns.items()})
+        object.__setattr__(
+            self, "_data", {name: np.zeros(max(capacity, 1), dt) for name, dt in columns.items()}
+        )
+        object.__setattr__(self, "n", 0)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._columns)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        data = object.__getattribute__(self, "_data")
+        if name not in data:
+            raise AttributeError(f"no column {name!r}; columns are {sorted(data)}")
+        return data[name][: self.n]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in self._data:
+            column = self._data[name][: self.n]
+            if value is not column:
+                column[...] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def __len__(self) -> int:
+        return self.n
+
+    @property
+    def n_active(self) -> int:
+        return int(np.count_nonzero(self.active))
+
+    def add(self, count: int, **values: np.ndarray | float | int | bool) -> np.ndarray:
+        """Append `count` active rows with the given column values (others zero); return their rows."""
+        unknown = set(values) - set(self._columns)
+        if unknown:
+            raise KeyError(f"unknown columns {sorted(unknown)}")
+        start, stop = self.n, self.n + count
+        capacity = len(self._data["active"])
+        if stop > capacity:
+            new_capacity = max(stop, 2 * capacity)
+            for name, old in self._data.items():
+                grown = np.zeros(new_capacity, old.dtype)
+                grown[:start] = old[:start]
+                self._data[name] = grown
+        self._data["active"][start:stop] = True
+        for name, value in values.items():
+            self._data[name][start:stop] = value
+        object.__setattr__(self, "n", stop)
+        return np.arange(start, stop)

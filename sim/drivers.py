@@ -1,0 +1,111 @@
+"""The baseline history, 1990-2020, as driver schedules (`{date: value}`; held until the next date).
+
+Figures marked FACTS are the documented ones listed in ../shared/FACTS.md. The rest are stated
+approximations that fill the years between them, or the stance of policy on a 0-1 scale; the
+calibration issue may revise them. Money amounts are in the won of the day: old won before
+the redenomination of December 2009, new won after it.
+"""
+
+from __future__ import annotations
+
+# Milled cereal production, million tonnes. FACTS: ~3.3 Mt in 2008/09, ~4.5-5.1 Mt in 2010-2016,
+# need ~5.3-5.5 Mt. 1990s values approximate the FAO/WFP and Haggard & Noland series (floods 1995-96).
+HARVEST_MT = {
+    "kind": "linear",
+    1990: 5.4, 1993: 4.8, 1995: 3.5, 1996: 2.8, 1997: 2.7, 1998: 3.5, 2000: 3.3, 2004: 4.2,
+    2007: 4.0, 2008: 3.3, 2010: 4.5, 2013: 5.0, 2016: 5.0, 2018: 4.7, 2020: 4.4,
+}  # fmt: skip
+
+# Public distribution ration, grams per person per day. FACTS: 600-700 g before 1987, -10% 1987 and 1992,
+# 400 g in 1994, 128 g in 1997, 150 g mid-2008, 380-400 g 2013-2018, 300 g 2019.
+RATION_G_PER_PERSON_DAY = {
+    1990: 550, 1992: 500, 1994: 400, 1997: 128, 2000: 250, 2005: 300, "2008-06": 150, 2010: 300,
+    2013: 390, 2019: 300,
+}  # fmt: skip
+
+# Share of non-farm households the distribution still reaches. FACTS: 30% of refugees said it had
+# stopped by 1993, 93% by 1996; it fed about 6% of the population by 1997. Later years approximate.
+PDS_COVERAGE = {
+    1990: 1.0, 1993: 0.7, 1995: 0.3, 1996: 0.07, 1997: 0.06, 2000: 0.2, 2003: 0.35, 2010: 0.4,
+    2013: 0.5, 2020: 0.45,
+}  # fmt: skip
+
+# International food aid, million tonnes a year, targeted at hungry households. Approximate WFP/INTERFAIS
+# deliveries (not in FACTS): from 1996, about 1 Mt a year 1998-2005, small after 2008.
+FOOD_AID_MT = {
+    "kind": "linear",
+    1990: 0.0, 1995: 0.0, 1996: 0.3, 1997: 0.8, 1998: 1.0, 2001: 1.3, 2005: 0.9, 2006: 0.4, 2008: 0.3,
+    2012: 0.2, 2020: 0.05,
+}  # fmt: skip
+
+# Average state wage, won per worker per month: ~100 old won before the July 2002 wage and price
+# reform, ~2,000 after it; kept at the same number of new won after the 2009 redenomination.
+WAGE_WON_PER_WORKER_MONTH = {1990: 100, "2002-07": 2_000, "2009-12": 2_000, 2015: 3_000}
+
+# How far the state economy still works (wages actually paid, state shops supplied), 0-1. Approximate:
+# factories idle through the late 1990s, partial recovery after 2002.
+STATE_ECONOMY_INDEX = {
+    "kind": "linear",
+    1990: 1.0, 1993: 0.8, 1995: 0.4, 1997: 0.2, 2000: 0.3, 2004: 0.4, 2010: 0.45, 2016: 0.5, 2020: 0.4,
+}  # fmt: skip
+
+# Sanctions intensity, 0-1: mild from UNSC 1718 (Oct 2006), tightened 2009 and 2013, heavy 2016-2017.
+SANCTIONS = {
+    1990: 0.0, "2006-10": 0.15, "2009-06": 0.2, "2013-03": 0.3, "2016-03": 0.6, "2016-12": 0.7,
+    "2017-08": 0.9, "2017-12": 1.0,
+}  # fmt: skip
+
+# Border enforcement, 0-1: lax and bribable in the famine years, tightened under Kim Jong Un from 2012,
+# closed from early 2020 (its maximum).
+BORDER_ENFORCEMENT = {
+    1990: 0.6, 1995: 0.3, 2002: 0.35, 2008: 0.45, 2012: 0.6, 2017: 0.7, "2020-02": 1.0,
+}  # fmt: skip
+
+# The state's tolerance of markets, 0-1: grain trade banned before the famine; illegal but tolerated
+# in the 1990s; the 2002 reforms and legal general markets from March 2003; crackdowns 2005-2009
+# (grain-sale ban, age limits on women traders); markets shut after the November 2009 redenomination;
+# wide tolerance after 2012.
+MARKET_TOLERANCE = {
+    1990: 0.1, 1994: 0.4, 1997: 0.5, "2002-07": 0.7, "2003-03": 0.85, "2005-10": 0.5, "2007-10": 0.4,
+    "2009-12": 0.05, "2010-03": 0.5, 2012: 0.8, 2014: 0.85,
+}  # fmt: skip
+
+# Stall fee, won per day. FACTS: 3-5 (1990s), 30-50 (2001), x10 after the 2002 reforms,
+# 500-2,000 new won (2016-2019). 2010-2015 approximate.
+STALL_FEE_WON_PER_DAY = {
+    1990: 4, 2001: 40, "2002-07": 400, "2009-12": 10, 2012: 300, 2016: 1_000,
+}  # fmt: skip
+
+# Mobile phone subscriptions. FACTS: launched Dec 2008; 430,000 end 2010; 1M Feb 2012; 2M May 2013;
+# 2.8M 2014; 6.5-7M lines 2022.
+PHONE_SUBSCRIPTIONS = {
+    "kind": "linear",
+    1990: 0, "2008-12": 0, "2010-12": 430_000, "2012-02": 1_000_000, "2013-05": 2_000_000,
+    2014: 2_800_000, 2022: 6_750_000,
+}  # fmt: skip
+
+# Defectors abroad able to send money home. FACTS: about 30,500 in the South by 2017; earlier and later
+# years approximate the Ministry of Unification arrival counts.
+DEFECTORS_ABROAD = {
+    "kind": "linear",
+    1990: 600, 1998: 1_000, 2002: 3_000, 2005: 7_700, 2010: 20_000, 2015: 28_000, 2017: 30_500,
+    2020: 33_700,
+}  # fmt: skip
+
+# FACTS: 58-71% of defectors in the South send money (2010-2017).
+REMITTER_SHARE = {1990: 0.6}
+
+# FACTS: typically 1-2 million South Korean won a year (about 6,000-12,000 yuan).
+REMITTANCE_YUAN_PER_SENDER_YEAR = {1990: 9_000}
+
+# FACTS: brokers keep 20-30%.
+BROKER_FEE_SHARE = {1990: 0.25}
+
+# World exchange rate, yuan per US dollar (official annual averages).
+YUAN_PER_DOLLAR = {
+    1990: 4.78, 1994: 8.62, 1995: 8.35, 1998: 8.28, "2005-07": 8.11, 2008: 6.95, 2010: 6.77,
+    2014: 6.16, 2016: 6.64, 2018: 6.62, 2019: 6.91, 2020: 6.90,
+}  # fmt: skip
+
+# Entrepreneurship training start-ups per year. FACTS: ~30 start-ups mentored (2018). Off in the baseline.
+TRAINING_STARTUPS_PER_YEAR = {1990: 0}

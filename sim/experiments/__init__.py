@@ -1,0 +1,1 @@
+"""Running the model: single runs (and, later, scenarios and sweeps)."""

@@ -1,0 +1,165 @@
+"""Monthly outputs in real-world units (ODD 7.9): one value per indicator per month.
+
+`INDICATORS` names each output with its unit; `measure` computes them all from the model's state
+and the month's flows. Counts of agents are multiplied by the model's weight, so a 1:100 run and a
+full-scale run report the same units.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.core.groupby import group_count, group_sum
+from sim.state import GRAIN, IMPORTS
+
+if TYPE_CHECKING:
+    from sim.model import JangmadangModel
+
+INDICATORS: dict[str, str] = {
+    "population": "persons",
+    "households": "households",
+    "market_reliant_persons": "persons in households with a trader or smuggler",
+    "market_reliance_share": "share of the population",
+    "traders": "traders",
+    "traders_women": "traders",
+    "women_share_of_traders": "share of traders",
+    "traders_with_phone_share": "share of traders",
+    "smugglers": "smugglers",
+    "markets": "official markets (towns with an open market of at least min_stalls_per_market stalls)",
+    "stalls": "stalls in open official markets",
+    "grain_price_won_per_kg": "won per kg, household-weighted mean over towns",
+    "grain_price_dispersion": "coefficient of variation of grain prices across towns with traders",
+    "import_price_won_per_unit": "won per unit, household-weighted mean over towns",
+    "import_price_dispersion": "coefficient of variation of import prices across towns with traders",
+    "import_price_border_won": "won per unit, mean over border towns",
+    "import_price_interior_won": "won per unit, mean over interior towns",
+    "won_per_yuan": "won per yuan",
+    "won_per_dollar": "won per US dollar (via the world yuan-dollar rate)",
+    "hunger_rate": "share of persons in households eating below the hunger line",
+    "famine_deaths": "persons this month",
+    "excess_deaths_cumulative": "famine deaths since the start, persons",
+    "births": "persons this month",
+    "smuggling_volume_yuan": "yuan of goods carried in this month",
+    "crossings": "smuggling crossings this month",
+    "seizures": "crossings seized this month",
+    "remittances_yuan": "yuan sent this month (before broker fees)",
+    "remittances_dollar": "US dollars sent this month (before broker fees)",
+    "fees_to_state_won": "stall fees paid this month, won",
+    "bribes_won": "bribes paid to officials this month, won",
+    "informal_income_share": "informal over total household income, last 12 months",
+    "wealth_gini": "Gini coefficient of household worth (cash, yuan, grain), sampled",
+    "money_won": "won held by all agents",
+}
+
+GINI_SAMPLE = 20_000
+
+
+def _gini(values: np.ndarray) -> float:
+    values = np.sort(values)
+    total = values.sum()
+    if len(values) == 0 or total <= 0:
+        return 0.0
+    ranks = np.arange(1, len(values) + 1)
+    return float((2 * (ranks * values).sum() / (len(values) * total)) - (len(values) + 1) / len(values))
+
+
+def _price_summary(model: JangmadangModel, good: int, residents: np.ndarray, traders_in: np.ndarray) -> tuple:
+    price = model.prices[good]
+    mean = float((price * residents).sum() / max(residents.sum(), 1))
+    traded = price[traders_in > 0]
+    dispersion = float(traded.std() / traded.mean()) if len(traded) > 1 else 0.0
+    return mean, dispersion
+
+
+def measure(model: JangmadangModel) -> dict[str, float]:
+    """All indicators for the month just simulated."""
+    h, t, s, w = model.households, model.traders, model.smugglers, model.weight
+    tally, ledger = model.tally, model.ledger
+    members = h.members * h.active
+    population = members.sum() * w
+    reliant = (members * ((h.trader >= 0) | (h.smuggler >= 0))).sum() * w
+    active_traders = t.active
+    n_traders = active_traders.sum()
+
+    market_open = model.markets.closed_until <= model.month
+    stalls_by_town = group_count(t.town[active_traders & t.stall], model.n_towns) * w * market_open
+    residents = group_sum(h.active.astype(float), h.town, model.n_towns)
+    grain_traders = group_count(t.town[active_traders & (t.good == GRAIN)], model.n_towns)
+    import_traders = group_count(t.town[active_traders & (t.good == IMPORTS)], model.n_towns)
+    grain_price, grain_dispersion = _price_summary(model, GRAIN, residents, grain_traders)
+    import_price, import_dispersion = _price_summary(model, IMPORTS, residents, import_traders)
+    border = model.geo.border
+
+    model.income_window.append((h.income_formal_won.sum(), h.income_informal_won.sum()))
+    formal, informal = np.sum(model.income_window, axis=0) if model.income_window else (0.0, 0.0)
+
+    sample = model.gini_sample[h.active[model.gini_sample]]
+    worth = (
+        h.won[sample]
+        + h.yuan[sample] * model.won_per_yuan
+        + h.food_kg[sample] * model.prices[GRAIN][h.town[sample]]
+    )
+
+    yuan_per_dollar = model.now.yuan_per_dollar
+    return {
+        "population": population,
+        "households": h.active.sum() * w,
+        "market_reliant_persons": reliant,
+        "market_reliance_share": reliant / population if population else 0.0,
+        "traders": n_traders * w,
+        "traders_women": (active_traders & t.woman).sum() * w,
+        "women_share_of_traders": (active_traders & t.woman).sum() / n_traders if n_traders else 0.0,
+        "traders_with_phone_share": (
+            (active_traders & (t.phone_rank < model.trader_phone_share())).sum() / n_traders
+            if n_traders
+            else 0.0
+        ),
+        "smugglers": s.active.sum() * w,
+        "markets": float((stalls_by_town >= model.p.min_stalls_per_market).sum()),
+        "stalls": stalls_by_town.sum(),
+        "grain_price_won_per_kg": grain_price,
+        "grain_price_dispersion": grain_dispersion,
+        "import_price_won_per_unit": import_price,
+        "import_price_dispersion": import_dispersion,
+        "import_price_border_won": float(model.prices[IMPORTS][border].mean()),
+        "import_price_interior_won": float(model.prices[IMPORTS][~border].mean())
+        if (~border).any()
+        else np.nan,
+        "won_per_yuan": model.won_per_yuan,
+        "won_per_dollar": model.won_per_yuan * yuan_per_dollar,
+        "hunger_rate": (members * (h.intake_share < model.p.hungry_below_need_share)).sum() * w / population
+        if population
+        else 0.0,
+        "famine_deaths": -ledger.this_month("persons", "famine_deaths") * w,
+        "excess_deaths_cumulative": -ledger.total["persons"]["famine_deaths"] * w,
+        "births": ledger.this_month("persons", "births") * w,
+        "smuggling_volume_yuan": tally["smuggled_yuan"] * w,
+        "crossings": tally["crossings"] * w,
+        "seizures": tally["seizures"] * w,
+        "remittances_yuan": tally["remittances_yuan"] * w,
+        "remittances_dollar": tally["remittances_yuan"] * w / yuan_per_dollar,
+        "fees_to_state_won": tally["fees_won"] * w,
+        "bribes_won": tally["bribes_won"] * w,
+        "informal_income_share": informal / (formal + informal) if formal + informal > 0 else 0.0,
+        "wealth_gini": _gini(worth),
+        "money_won": model.holdings()["won"] * w,
+    }
+
+
+def market_snapshot(model: JangmadangModel) -> dict[str, np.ndarray]:
+    """Per-town state for the month: prices, traders, stalls and whether the market is open."""
+    t = model.traders
+    return {
+        "town": np.arange(model.n_towns),
+        "border": model.geo.border,
+        "distance_to_border": model.geo.y,
+        "grain_price_won_per_kg": model.prices[GRAIN].copy(),
+        "import_price_won_per_unit": model.prices[IMPORTS].copy(),
+        "grain_demand_kg": model.market_demand[GRAIN] * model.weight,
+        "grain_supply_kg": model.market_supply[GRAIN] * model.weight,
+        "traders": group_count(t.town[t.active], model.n_towns) * model.weight,
+        "stalls": group_count(t.town[t.active & t.stall], model.n_towns) * model.weight,
+        "market_open": model.markets.closed_until <= model.month,
+    }

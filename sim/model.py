@@ -1,0 +1,299 @@
+"""Jangmadang: informal markets in a command economy, North Korea 1990-2020.
+
+A Mesa model of households, traders, smugglers and officials in a grid of market towns, stepped
+monthly through famine, sanctions, border closure and shifting state tolerance. Agent state lives in
+numpy arrays (`sim.state`), behaviour in whole-array processes (`sim.processes`); Mesa agent objects
+are handles on their rows (`sim.agents`). See docs/ODD.md for the model description.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from functools import partial
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+from mesa.discrete_space import OrthogonalMooreGrid
+
+from sim import accounting
+from sim.agents import AGENT_TYPES
+from sim.core.ledger import Ledger
+from sim.core.schedule import month_label, month_start, to_month
+from sim.core.table import AgentTable
+from sim.indicators import INDICATORS, market_snapshot, measure
+from sim.parameters import Parameters
+from sim.processes.border import deliver_remittances, exchange_currency, import_legally, smuggle
+from sim.processes.enforcement import collect_stall_fees, crack_down, invest_official_funds, take_bribes
+from sim.processes.entry_exit import (
+    enter_smuggling,
+    enter_trade,
+    exit_trade,
+    start_trained_businesses,
+    take_stalls,
+)
+from sim.processes.livelihood import births_and_deaths, dissolve_empty_households, eat, famine_deaths
+from sim.processes.production import harvest
+from sim.processes.state import (
+    deliver_food_aid,
+    distribute_rations,
+    pay_wages,
+    read_drivers,
+    redenominate_currency,
+    sell_in_state_shops,
+)
+from sim.processes.trade import open_books, sell_retail, settle_accounts, source_wholesale
+from sim.space import place_towns
+from sim.state import (
+    DAYS_PER_MONTH,
+    GOODS,
+    GRAIN,
+    HOUSEHOLD_COLUMNS,
+    IMPORTS,
+    MARKET_COLUMNS,
+    NOBODY,
+    OFFICIAL_COLUMNS,
+    SMUGGLER_COLUMNS,
+    TRADER_COLUMNS,
+)
+
+
+def read_indicator(name: str, model: JangmadangModel) -> float:
+    """Mesa model reporter for one of the month's indicators (bound with `partial`, which pickles)."""
+    return model.indicators[name]
+
+
+class JangmadangModel(mesa.Model):
+    """The country's households, traders, smugglers and officials, one step a month.
+
+    Keyword arguments are the fields of `sim.parameters.Parameters` (scalars or driver schedules).
+    """
+
+    def __init__(self, seed: int | None = None, **parameters: Any) -> None:
+        super().__init__(seed=seed)
+        self.p = p = Parameters.build(**parameters)
+        self.weight = p.weight
+        self.start_month, self.end_month = to_month(p.start), to_month(p.end)
+        self.month = self.start_month
+        read_drivers(self)
+
+        self.geo = place_towns(
+            self.rng,
+            p.grid_width,
+            p.grid_height,
+            p.market_towns,
+            p.border_town_share,
+            p.known_markets_without_phone,
+        )
+        self.grid = OrthogonalMooreGrid((p.grid_width, p.grid_height), torus=False, random=self.random)
+        self.town_cells = [self.grid[(int(x), int(y))] for x, y in zip(self.geo.x, self.geo.y, strict=True)]
+        self.markets = AgentTable(MARKET_COLUMNS, p.market_towns)
+        self.markets.add(p.market_towns, x=self.geo.x, y=self.geo.y, border=self.geo.border)
+        self.won_per_yuan = p.initial_won_per_yuan
+        self.state_trade_won = 0.0  # state trading companies' won revenue, spent on yuan the next month
+        self.prices = self._opening_prices()
+
+        self.households = AgentTable(HOUSEHOLD_COLUMNS, p.households)
+        self._populate_households()
+        self.officials = AgentTable(OFFICIAL_COLUMNS, p.market_towns)
+        self.officials.add(p.market_towns, town=np.arange(p.market_towns))
+        self.traders = AgentTable(TRADER_COLUMNS, max(16, p.households // 8))
+        self.smugglers = AgentTable(SMUGGLER_COLUMNS, max(16, p.households // 100))
+
+        self._handles: dict[str, dict[int, mesa.Agent]] = {name: {} for name in AGENT_TYPES}
+        self.spawn("households", np.arange(len(self.households)))
+        self.spawn("officials", np.arange(len(self.officials)))
+
+        self.ledger = Ledger(accounting.holdings(self))
+        self.tally: defaultdict[str, float] = defaultdict(float)
+        self.income_window: deque[tuple[float, float]] = deque(maxlen=12)
+        self.gini_sample = np.sort(self.rng.permutation(p.households)[: min(p.households, 20_000)])
+        self.market_demand = np.zeros((len(GOODS), p.market_towns))
+        self.market_supply = np.zeros((len(GOODS), p.market_towns))
+        self.replacement_cost = np.full((len(GOODS), p.market_towns), np.inf)
+        self.indicators: dict[str, float] = {}
+        self.market_history: list[dict[str, np.ndarray]] = []
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(read_indicator, name) for name in INDICATORS}
+        )
+
+    # --- set-up (ODD 5: initialization) ----------------------------------------------------------
+
+    def _opening_prices(self) -> np.ndarray:
+        """Grain at the early-1990s market price everywhere; imported goods at their cost in won plus the
+        traders' margin, dearer with distance from the border."""
+        p = self.p
+        border_towns = np.flatnonzero(self.geo.border)
+        to_border = self.geo.distance[:, border_towns].min(axis=1)
+        import_cost = p.import_unit_price_yuan * p.initial_won_per_yuan / (1.0 - p.trader_margin_share)
+        prices = np.empty((len(GOODS), p.market_towns))
+        prices[GRAIN] = p.initial_grain_price_won_per_kg
+        prices[IMPORTS] = import_cost * (1.0 + p.transport_cost_share_per_cell * to_border)
+        return prices
+
+    def _populate_households(self) -> None:
+        """Households are spread over towns by town size and sorted by town; small towns are more rural.
+
+        Members are 1 + Poisson; non-farm households have one state worker; farm households hold grain
+        until the next harvest; everyone holds `initial_cash_months_of_wage` months of wages, lognormal.
+        """
+        p, rng, n = self.p, self.rng, self.p.households
+        town = np.sort(rng.choice(p.market_towns, size=n, p=self.geo.size_weight)).astype(np.int32)
+        rurality = 1.0 / np.sqrt(self.geo.size_weight)
+        farm_prob = rurality * p.farm_household_share / (rurality * self.geo.size_weight).sum()
+        farm = rng.random(n) < np.minimum(farm_prob, 0.95)[town]
+        members = 1 + rng.poisson(p.persons_per_household - 1.0, n)
+        need = members * p.grain_need_kg_per_person_day * DAYS_PER_MONTH
+        months_to_harvest = (p.harvest_month - 1 - self.month % 12) % 12
+        wage = self.now.wage_won_per_worker_month
+        priority = rng.random(n) * np.where(town == self.geo.capital, 0.2, 1.0)
+        self.households.add(
+            n,
+            town=town,
+            farm=farm,
+            members=members,
+            state_workers=~farm,
+            free_woman=(members >= 2) & (rng.random(n) < p.free_woman_share),
+            pds_priority=priority,
+            food_kg=need * np.where(farm, months_to_harvest + 1.0, rng.uniform(0.5, 1.5, n)),
+            won=wage * p.initial_cash_months_of_wage * rng.lognormal(0.0, 0.8, n),
+            intake_share=1.0,
+            trader=NOBODY,
+            smuggler=NOBODY,
+        )
+
+    # --- agent handles ----------------------------------------------------------------------
+
+    def spawn(self, table_name: str, rows: np.ndarray) -> None:
+        """Create the Mesa agent handles for new rows of a table."""
+        agent_type, handles = AGENT_TYPES[table_name], self._handles[table_name]
+        for row in rows.tolist():
+            handles[row] = agent_type(self, row)
+
+    def retire(self, table_name: str, rows: np.ndarray) -> None:
+        """Remove the Mesa agent handles of rows whose agents have left."""
+        handles = self._handles[table_name]
+        for row in rows.tolist():
+            handle = handles.pop(row, None)
+            if handle is not None:
+                handle.remove()
+
+    def handle(self, table_name: str, row: int) -> mesa.Agent:
+        """The Mesa agent object of one row."""
+        return self._handles[table_name][int(row)]
+
+    # --- quantities the processes share ------------------------------------------------------
+
+    @property
+    def n_towns(self) -> int:
+        return self.p.market_towns
+
+    @property
+    def date(self) -> str:
+        return month_label(self.month)
+
+    def monthly_need_kg(self) -> float:
+        """Grain one person needs in a month, kg."""
+        return self.p.grain_need_kg_per_person_day * DAYS_PER_MONTH
+
+    def grain_price_at_home(self) -> np.ndarray:
+        """Each household's local grain price, won per kg."""
+        return self.prices[GRAIN][self.households.town]
+
+    def spare_cash(self) -> np.ndarray:
+        """Each household's won beyond `spare_cash_threshold_months` of its food needs at local prices."""
+        h = self.households
+        food_value = h.members * self.monthly_need_kg() * self.grain_price_at_home()
+        return np.maximum(h.won - self.p.spare_cash_threshold_months * food_value, 0.0)
+
+    def wholesale_prices(self, good: int) -> np.ndarray:
+        """Per town: the retail price of `good` less the traders' margin."""
+        return self.prices[good] * (1.0 - self.p.trader_margin_share)
+
+    def trader_phone_share(self) -> float:
+        """Share of traders with a phone: subscriptions per person times the traders' adoption multiplier."""
+        population = max((self.households.members * self.households.active).sum() * self.weight, 1.0)
+        return min(1.0, self.p.trader_phone_adoption_multiplier * self.now.phone_subscriptions / population)
+
+    def holdings(self) -> dict[str, float]:
+        return accounting.holdings(self)
+
+    # --- the monthly step (ODD 3: process overview and scheduling) -----------------------------
+
+    def step(self) -> None:
+        """One month, processes in the documented order."""
+        self.month = self.start_month + self.steps - 1
+        self.ledger.new_month()
+        self.tally.clear()
+
+        # Drivers, and the books opened for the month
+        read_drivers(self)
+        redenominate_currency(self)
+        open_books(self)
+        # Rations and wages
+        distribute_rations(self)
+        deliver_food_aid(self)
+        pay_wages(self)
+        sell_in_state_shops(self)
+        # Production
+        harvest(self)
+        # Smuggling and remittances
+        deliver_remittances(self)
+        exchange_currency(self)
+        import_legally(self)
+        smuggle(self)
+        # Sourcing, trading and price formation
+        for good in GOODS:
+            source_wholesale(self, good)
+            sell_retail(self, good)
+        # Fees, bribes and crackdowns; profits to households; officials' stakes
+        collect_stall_fees(self)
+        take_bribes(self)
+        crack_down(self)
+        settle_accounts(self)
+        invest_official_funds(self)
+        # Consumption, hunger and mortality
+        eat(self)
+        famine_deaths(self)
+        births_and_deaths(self)
+        dissolve_empty_households(self)
+        # Entry to and exit from trade
+        exit_trade(self)
+        take_stalls(self)
+        enter_trade(self)
+        start_trained_businesses(self)
+        enter_smuggling(self)
+        # Data collection
+        self.indicators = measure(self)
+        self.market_history.append(market_snapshot(self))
+        self.datacollector.collect(self)
+
+        if self.p.check_invariants:
+            accounting.check_accounts(self)
+        if self.month >= self.end_month:
+            self.running = False
+
+    def run(self) -> pd.DataFrame:
+        """Run to the end month and return the monthly time series."""
+        while self.running:
+            self.step()
+        return self.timeseries()
+
+    # --- outputs ------------------------------------------------------------------------------
+
+    def timeseries(self) -> pd.DataFrame:
+        """One row per simulated month: a `date` column (month start) and one column per indicator."""
+        frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        dates = [month_start(self.start_month + i) for i in range(len(frame))]
+        frame.insert(0, "date", pd.to_datetime(dates))
+        return frame
+
+    def market_timeseries(self) -> pd.DataFrame:
+        """One row per town per simulated month: prices, traders, stalls, demand and supply."""
+        frames = []
+        for i, snapshot in enumerate(self.market_history):
+            frame = pd.DataFrame(snapshot)
+            frame.insert(0, "date", pd.Timestamp(month_start(self.start_month + i)))
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

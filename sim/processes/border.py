@@ -1,0 +1,191 @@
+"""The border: remittances, the currency market, legal imports and smuggling (ODD 7.4)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.core.groupby import allocate, draw_members, group_sum
+from sim.state import IMPORTS
+
+if TYPE_CHECKING:
+    from sim.model import JangmadangModel
+
+
+def border_passage(model: JangmadangModel) -> float:
+    """Share of legal trade and remittances that gets through the border this month.
+
+    Enforcement bites hardest near closure: the blocked share is `border_block_at_closure` times
+    enforcement to the power `border_block_exponent`.
+    """
+    p = model.p
+    return 1.0 - p.border_block_at_closure * model.now.border_enforcement**p.border_block_exponent
+
+
+def smuggled_unit_cost_yuan(model: JangmadangModel) -> float:
+    """Chinese cost of one unit of smuggled goods: world price plus the sanctions premium."""
+    p = model.p
+    return p.import_unit_price_yuan * (1.0 + p.sanctions_import_premium * model.now.sanctions)
+
+
+def seizure_risk(model: JangmadangModel) -> float:
+    """Chance a crossing is seized without a bribe: `base_seizure_prob` x enforcement x
+    (1 + `sanctions_risk_multiplier` x sanctions), at most 0.95."""
+    p, now = model.p, model.now
+    return min(
+        p.base_seizure_prob * now.border_enforcement * (1.0 + p.sanctions_risk_multiplier * now.sanctions),
+        0.95,
+    )
+
+
+def smuggling_margin(model: JangmadangModel) -> np.ndarray:
+    """Per town: wholesale price of imported goods over their smuggled cost in won."""
+    return model.wholesale_prices(IMPORTS) / (smuggled_unit_cost_yuan(model) * model.won_per_yuan)
+
+
+def deliver_remittances(model: JangmadangModel) -> None:
+    """Remittances (ODD 7.4.1): defectors abroad send yuan home through brokers.
+
+    The number of receiving families follows the defectors abroad times the share who send; new
+    families are drawn with a preference for towns near the border, where defectors come from. Each
+    family receives `remittance_yuan_per_sender_year` / 12 times the border passage, less the broker's
+    `broker_fee_share`, which goes to the smugglers working as brokers (or stays abroad if there are none).
+    """
+    h, now = model.households, model.now
+    wanted = round(now.defectors_abroad * now.remitter_share / model.weight)
+    families = h.remittance_family & h.active
+    change = wanted - int(families.sum())
+    if change > 0:
+        near_border = (h.active & ~families) / (1.0 + model.geo.y[h.town] / 5.0)
+        h.remittance_family[np.unique(draw_members(model.rng, near_border, change))] = True
+    elif change < 0:
+        h.remittance_family[model.rng.choice(np.flatnonzero(families), -change, replace=False)] = False
+    families = h.remittance_family & h.active
+    if not families.any():
+        return
+    gross = now.remittance_yuan_per_sender_year / 12.0 * border_passage(model)
+    net = gross * (1.0 - now.broker_fee_share)
+    h.yuan += families * net
+    h.income_informal_won += families * (net * model.won_per_yuan)
+    brokers = model.smugglers.active & (model.smugglers.arrested_until <= model.month)
+    fee_total = families.sum() * (gross - net) if brokers.any() else 0.0
+    model.smugglers.yuan += brokers * (fee_total / max(brokers.sum(), 1))
+    model.ledger.record("yuan", "remittances", families.sum() * net + fee_total)
+    model.tally["remittances_yuan"] += families.sum() * gross
+
+
+def exchange_currency(model: JangmadangModel) -> None:
+    """Currency market (ODD 7.4.2): one national market trades yuan for won at the going rate.
+
+    Sellers of yuan: households sell `yuan_sale_share_per_month` of their yuan; smugglers sell what they
+    hold beyond one trip's load. Buyers: state trading companies spend last month's won revenue on yuan
+    to pay for their imports; smugglers top up to one trip's load; households convert `fx_saving_share`
+    of their spare cash (`JangmadangModel.spare_cash`) into yuan as a store of value. The smaller side
+    is served in full, the larger pro rata. The yuan the state companies buy leave the country; won they
+    could not change returns to the state. The rate then moves with the log excess demand for yuan; with
+    buyers or sellers missing there is no trade and no quote, and the rate stays.
+    """
+    h, s, p = model.households, model.smugglers, model.p
+    rate = model.won_per_yuan
+    free = s.active & (s.arrested_until <= model.month)
+    hh_sell = h.yuan * p.yuan_sale_share_per_month
+    sm_sell = free * np.maximum(s.yuan - p.smuggler_trip_load_yuan, 0.0)
+    sm_buy_won = free * np.minimum(np.maximum(p.smuggler_trip_load_yuan - s.yuan, 0.0) * rate, s.won)
+    hh_buy_won = p.fx_saving_share * model.spare_cash()
+    state_buy_won = model.state_trade_won
+    supply_yuan = hh_sell.sum() + sm_sell.sum()
+    demand_won = hh_buy_won.sum() + sm_buy_won.sum() + state_buy_won
+    traded_yuan = min(supply_yuan, demand_won / rate)
+    sell_fill = traded_yuan / supply_yuan if supply_yuan > 0 else 0.0
+    buy_fill = traded_yuan * rate / demand_won if demand_won > 0 else 0.0
+    model.ledger.record("yuan", "state_imports_paid", -state_buy_won * buy_fill / rate)
+    model.ledger.record("won", "state_trade_revenue", -state_buy_won * (1.0 - buy_fill))
+    model.state_trade_won = 0.0
+    if traded_yuan <= 0:
+        return
+    h.yuan += hh_buy_won * buy_fill / rate - hh_sell * sell_fill
+    h.won += hh_sell * sell_fill * rate - hh_buy_won * buy_fill
+    s.yuan += sm_buy_won * buy_fill / rate - sm_sell * sell_fill
+    s.won += sm_sell * sell_fill * rate - sm_buy_won * buy_fill
+    excess = np.log(demand_won / rate / supply_yuan)  # both sides present: traded_yuan > 0
+    model.won_per_yuan = rate * np.exp(
+        np.clip(p.fx_adjustment_rate * excess, -1, 1) * p.max_price_change_per_month
+    )
+    model.tally["fx_traded_yuan"] += traded_yuan
+
+
+def import_legally(model: JangmadangModel) -> None:
+    """Legal imports (ODD 7.4.3): state trading companies keep border markets stocked with Chinese goods.
+
+    Their capacity is `legal_import_yuan_per_household_month` per household, cut by sanctions
+    (`sanctions_legal_trade_cut`) and by the border passage, shared equally among border towns. Each
+    month they import what was sold from their stock, up to that capacity: they import what sells.
+    """
+    p, now, m = model.p, model.now, model.markets
+    border = model.geo.border
+    value_yuan = p.legal_import_yuan_per_household_month * model.households.n_active
+    capacity = value_yuan / p.import_unit_price_yuan * (1.0 - p.sanctions_legal_trade_cut * now.sanctions)
+    capacity_per_town = border * (capacity * border_passage(model) / border.sum())
+    units = np.maximum(capacity_per_town - m.state_stock, 0.0)
+    m.state_stock += units
+    model.ledger.record("import_units", "legal_imports", units.sum())
+
+
+def smuggle(model: JangmadangModel) -> None:
+    """Smuggling (ODD 7.4.4): free smugglers cross when the expected margin beats the risk of seizure.
+
+    A crossing sells up to `export_value_yuan_per_trip` of goods in China (cut by sanctions), bought
+    beforehand from households of the smuggler's town (seafood, herbs, scrap) at `export_cost_ratio` of
+    their yuan value in won, as far as the smuggler's cash allows; it buys up to
+    `smuggler_trip_load_yuan` of Chinese goods at world price plus the sanctions premium. The border
+    guard (the town's official) is paid `smuggler_bribe_share_of_load` of the load when the smuggler
+    can pay, which cuts the seizure risk (`seizure_risk`) by `bribe_protection`. A smuggler
+    crosses only if (1 - risk) x (border wholesale price / cost in won) > 1, and only once it has sold
+    the goods of its last trip (less than a trip's load left in stock). A seizure takes the load and
+    arrests the smuggler for `arrest_months`; some give up.
+    """
+    s, p, now = model.smugglers, model.p, model.now
+    free = s.active & (s.arrested_until <= model.month) & ~s.closing
+    if not free.any():
+        return
+    unit_cost_yuan = smuggled_unit_cost_yuan(model)
+    load_yuan = np.minimum(s.yuan, p.smuggler_trip_load_yuan)
+    bribe_won = p.smuggler_bribe_share_of_load * p.smuggler_trip_load_yuan * model.won_per_yuan
+    bribing = s.won >= bribe_won
+    risk = seizure_risk(model) * (1.0 - p.bribe_protection * bribing)
+    sold_last_trip = s.stock < p.smuggler_trip_load_yuan / unit_cost_yuan
+    crossing = free & sold_last_trip & ((1.0 - risk) * smuggling_margin(model)[s.town] > 1.0)
+    if not crossing.any():
+        return
+
+    paid_bribe = crossing * bribing * bribe_won
+    s.won -= paid_bribe
+    model.officials.won += group_sum(paid_bribe, s.town, model.n_towns)
+    model.tally["bribes_won"] += paid_bribe.sum()
+
+    export_cost_won = p.export_cost_ratio * model.won_per_yuan
+    exports_yuan = crossing * np.minimum(
+        p.export_value_yuan_per_trip * (1.0 - p.sanctions_export_cut * now.sanctions), s.won / export_cost_won
+    )
+    paid_producers = group_sum(exports_yuan * export_cost_won, s.town, model.n_towns)
+    s.won -= exports_yuan * export_cost_won
+    h = model.households
+    earnings = allocate(paid_producers, h.active.astype(float), h.town)
+    h.won += earnings
+    h.income_informal_won += earnings
+    spent_yuan = crossing * load_yuan
+    units = spent_yuan / unit_cost_yuan
+    seized = crossing & (model.rng.random(len(s)) < risk)
+    s.yuan += exports_yuan - spent_yuan
+    s.stock += units * ~seized
+    s.arrested_until = np.where(seized, model.month + p.arrest_months, s.arrested_until)
+    s.closing |= seized & (model.rng.random(len(s)) < p.arrest_exit_prob)
+
+    model.ledger.record("yuan", "exports", exports_yuan.sum())
+    model.ledger.record("yuan", "imports_paid", -spent_yuan.sum())
+    model.ledger.record("import_units", "smuggled_in", units.sum())
+    model.ledger.record("import_units", "seized", -(units * seized).sum())
+    model.tally["smuggled_yuan"] += spent_yuan.sum()
+    model.tally["crossings"] += crossing.sum()
+    model.tally["seizures"] += seized.sum()

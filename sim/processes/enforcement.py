@@ -1,0 +1,103 @@
+"""Fees, bribes, crackdowns and officials' side businesses (ODD 7.6)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.core.groupby import allocate, group_sum
+from sim.processes.trade import trader_worth
+from sim.state import DAYS_PER_MONTH, GRAIN
+
+if TYPE_CHECKING:
+    from sim.model import JangmadangModel
+
+
+def collect_stall_fees(model: JangmadangModel) -> None:
+    """Stall fees (ODD 7.6.1): stall holders in open official markets pay `stall_fee_won_per_day` for
+    the month, or all the cash they have. The fee goes to the state."""
+    t = model.traders
+    market_open = model.markets.closed_until <= model.month
+    due = (t.active & t.stall & market_open[t.town]) * (model.now.stall_fee_won_per_day * DAYS_PER_MONTH)
+    paid = np.minimum(due, t.won)
+    t.won -= paid
+    model.ledger.record("won", "stall_fees", -paid.sum())
+    model.tally["fees_won"] += paid.sum()
+
+
+def take_bribes(model: JangmadangModel) -> None:
+    """Bribes and stakes (ODD 7.6.2): traders pay the town's official protection and returns on stakes.
+
+    The protection bribe is `bribe_share_of_sales` of the month's sales; a trader who pays it in full
+    is protected in crackdowns. A trader in which the official holds a stake also pays
+    `official_stake_return_per_month` of the stake. Both go to the official, as far as the cash allows.
+    """
+    t, p = model.traders, model.p
+    bribe_due = t.active * (p.bribe_share_of_sales * t.sales_won)
+    bribe = np.minimum(bribe_due, t.won)
+    t.won -= bribe
+    t.bribe_paid = (bribe_due > 0) & (bribe >= bribe_due)
+    stake_return = np.minimum(t.active * (p.official_stake_return_per_month * t.official_stake_won), t.won)
+    t.won -= stake_return
+    model.officials.won += group_sum(bribe + stake_return, t.town, model.n_towns)
+    model.tally["bribes_won"] += bribe.sum()
+    model.tally["stake_returns_won"] += stake_return.sum()
+
+
+def crack_down(model: JangmadangModel) -> None:
+    """Crackdowns (ODD 7.6.3): where tolerance is low, officials raid markets.
+
+    Each town has a crackdown with probability `crackdown_rate_per_month` x (1 - tolerance). Each of its
+    traders is caught with probability `crackdown_catch_share`, lowered by `stall_protection` for stall
+    holders and by `bribe_protection` for those who paid their bribe. A caught trader loses its stock
+    (confiscated) and `fine_share_of_capital` of its cash (to the state), and gives up with probability
+    `caught_exit_prob`. Below `market_closure_tolerance` a raid also closes the official market for
+    `market_closure_months`.
+    """
+    t, p, m = model.traders, model.p, model.markets
+    tolerance = model.now.market_tolerance
+    raided = model.rng.random(model.n_towns) < p.crackdown_rate_per_month * (1.0 - tolerance)
+    if tolerance < p.market_closure_tolerance:
+        m.closed_until = np.where(raided, model.month + p.market_closure_months, m.closed_until)
+    exposed = t.active & raided[t.town]
+    if not exposed.any():
+        return
+    catch = (
+        p.crackdown_catch_share
+        * (1.0 - p.stall_protection * t.stall)
+        * (1.0 - p.bribe_protection * t.bribe_paid)
+    )
+    caught = exposed & (model.rng.random(len(t)) < catch)
+    confiscated = caught * t.stock
+    fine = caught * (p.fine_share_of_capital * t.won)
+    t.stock -= confiscated
+    t.won -= fine
+    t.closing |= caught & (model.rng.random(len(t)) < p.caught_exit_prob)
+    grain = t.good == GRAIN
+    model.ledger.record("grain_kg", "confiscated", -(confiscated * grain).sum())
+    model.ledger.record("import_units", "confiscated", -(confiscated * ~grain).sum())
+    model.ledger.record("won", "fines", -fine.sum())
+    model.tally["traders_caught"] += caught.sum()
+    model.tally["towns_raided"] += raided.sum()
+
+
+def invest_official_funds(model: JangmadangModel) -> None:
+    """Officials' side businesses (ODD 7.6.4): the hybrid private-state economy.
+
+    Each official invests `official_investment_share_per_month` of its cash in the traders of its town
+    that are not closing, in proportion to their worth, and holds the amount as a stake. It then pays
+    `official_loyalty_share_per_month` of what remains up to the state.
+    """
+    t, o, p = model.traders, model.officials, model.p
+    eligible_worth = (t.active & ~t.closing) * np.maximum(trader_worth(model), 0.0)
+    has_traders = group_sum(eligible_worth, t.town, model.n_towns) > 0
+    invested = has_traders * (p.official_investment_share_per_month * o.won)
+    o.won -= invested
+    stake = allocate(invested, eligible_worth, t.town)
+    t.won += stake
+    t.official_stake_won += stake
+    loyalty = p.official_loyalty_share_per_month * o.won
+    o.won -= loyalty
+    model.ledger.record("won", "loyalty_payments", -loyalty.sum())
+    model.tally["official_investment_won"] += invested.sum()

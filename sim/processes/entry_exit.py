@@ -1,0 +1,176 @@
+"""Entry to and exit from trade and smuggling (ODD 7.8)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.core.groupby import group_count, group_sum
+from sim.processes.border import seizure_risk, smuggling_margin
+from sim.processes.trade import smuggler_worth, trader_worth
+from sim.state import DAYS_PER_MONTH, GRAIN, IMPORTS, NOBODY
+
+if TYPE_CHECKING:
+    from sim.model import JangmadangModel
+
+
+def close_businesses(model: JangmadangModel, table_name: str, rows: np.ndarray, to_household: bool) -> None:
+    """End the traders or smugglers in `rows`.
+
+    With `to_household`, cash and yuan go back to the household and grain to its store; imported goods
+    left over are consumed. Otherwise (the household itself has ended) everything is lost to the model.
+    Officials' stakes in them are lost.
+    """
+    table, h = getattr(model, table_name), model.households
+    rows = rows[table.active[rows]]
+    if len(rows) == 0:
+        return
+    homes = table.household[rows]
+    won, stock = table.won[rows], table.stock[rows]
+    yuan = table.yuan[rows] if table_name == "smugglers" else np.zeros(len(rows))
+    grain = (table.good[rows] == GRAIN) if table_name == "traders" else np.zeros(len(rows), bool)
+    if to_household:
+        np.add.at(h.won, homes, won)
+        np.add.at(h.yuan, homes, yuan)
+        np.add.at(h.food_kg, homes, stock * grain)
+        model.ledger.record("import_units", "consumed", -(stock * ~grain).sum())
+    else:
+        model.ledger.record("won", "estates_lost", -won.sum())
+        model.ledger.record("yuan", "estates_lost", -yuan.sum())
+        model.ledger.record("grain_kg", "estates_lost", -(stock * grain).sum())
+        model.ledger.record("import_units", "estates_lost", -(stock * ~grain).sum())
+    table.won[rows] = 0.0
+    table.stock[rows] = 0.0
+    if table_name == "smugglers":
+        table.yuan[rows] = 0.0
+        h.smuggler[homes] = NOBODY
+    else:
+        table.official_stake_won[rows] = 0.0
+        h.trader[homes] = NOBODY
+    table.active[rows] = False
+    model.retire(table_name, rows)
+
+
+def exit_trade(model: JangmadangModel) -> None:
+    """Exit (ODD 7.8.1): a trader or smuggler leaves when it decided to give up (after a crackdown or an
+    arrest), or when its worth has stayed below `min_trader_capital_kg` of grain at local prices for
+    `months_failing_before_exit` months. What is left goes back to the household."""
+    p = model.p
+    floor = p.min_trader_capital_kg * model.prices[GRAIN]
+    for table_name, worth in (("traders", trader_worth(model)), ("smugglers", smuggler_worth(model))):
+        table = getattr(model, table_name)
+        failing = table.active & (worth < floor[table.town])
+        table.months_failing = np.where(failing, table.months_failing + 1, 0)
+        leaving = table.active & (table.closing | (table.months_failing >= p.months_failing_before_exit))
+        close_businesses(model, table_name, np.flatnonzero(leaving), to_household=True)
+        model.tally[f"{table_name}_exits"] += leaving.sum()
+
+
+def start_trading(model: JangmadangModel, homes: np.ndarray) -> None:
+    """A member of each household in `homes` opens a trade (used by every entry route).
+
+    The trader is a woman where the household has a woman free of state work. It takes
+    `startup_capital_share` of the household's cash. It deals in the good whose traders earned more in
+    its town last month, or, with probability `entry_exploration_share`, in either at random. It takes a
+    stall in the official market if the market is open and it can pay a month of fees; otherwise it
+    trades from a cart or an alley (see `take_stalls`).
+    """
+    if len(homes) == 0:
+        return
+    h, t, p, rng = model.households, model.traders, model.p, model.rng
+    town = h.town[homes]
+    capital = p.startup_capital_share * h.won[homes]
+    h.won[homes] -= capital
+
+    earning = t.active * t.profit_won
+    mean_profit = [
+        group_sum(earning * (t.good == good), t.town, model.n_towns)
+        / np.maximum(group_count(t.town[t.active & (t.good == good)], model.n_towns), 1)
+        for good in (GRAIN, IMPORTS)
+    ]
+    preferred = np.where(mean_profit[IMPORTS][town] > mean_profit[GRAIN][town], IMPORTS, GRAIN)
+    explore = rng.random(len(homes)) < p.entry_exploration_share
+    good = np.where(explore, rng.integers(0, 2, len(homes)), preferred)
+    market_open = model.markets.closed_until[town] <= model.month
+    stall = market_open & (capital >= model.now.stall_fee_won_per_day * DAYS_PER_MONTH)
+
+    rows = t.add(
+        len(homes), household=homes, town=town, woman=h.free_woman[homes], good=good, won=capital,
+        phone_rank=rng.random(len(homes)), stall=stall, entered_month=model.month,
+    )  # fmt: skip
+    h.trader[homes] = rows
+    model.spawn("traders", rows)
+    model.tally["trader_entries"] += len(rows)
+
+
+def take_stalls(model: JangmadangModel) -> None:
+    """Stalls (ODD 7.8.5): a cart or alley trader in a town with an open official market takes a stall
+    when its cash covers two months of fees, with probability equal to the state's tolerance (a stall
+    is registered, so it is only worth having where trade is safe)."""
+    t = model.traders
+    open_market = (model.markets.closed_until <= model.month)[t.town]
+    can_pay = t.won >= 2 * model.now.stall_fee_won_per_day * DAYS_PER_MONTH
+    candidates = t.active & ~t.stall & ~t.closing & open_market & can_pay
+    t.stall |= candidates & (model.rng.random(len(t)) < model.now.market_tolerance)
+
+
+def enter_trade(model: JangmadangModel) -> None:
+    """Entry into trade (ODD 7.8.2): households decide, out of need or for gain, to send a member to market.
+
+    A household with no trading or smuggling member starts trading in a month with probability
+    (`base_entry_rate_per_month` + `necessity_entry_rate_per_month` if it went hungry last month
+    + `opportunity_entry_rate_per_month` if its town's traders handed their households more than its
+    formal income) x the state's tolerance of markets. Women, free of state work, can go for either
+    reason; where no woman is free, a man leaves his state job only for gain.
+    """
+    h, t, p = model.households, model.traders, model.p
+    candidates = h.active & (h.trader == NOBODY) & (h.smuggler == NOBODY)
+    traders_here = np.maximum(group_count(t.town[t.active], model.n_towns), 1)
+    mean_draw = group_sum(t.active * t.draw_won, t.town, model.n_towns) / traders_here
+    necessity = h.hungry_months >= 1
+    opportunity = mean_draw[h.town] > h.income_formal_won
+    rate = (
+        p.base_entry_rate_per_month
+        + p.necessity_entry_rate_per_month * necessity
+        + p.opportunity_entry_rate_per_month * opportunity
+    ) * model.now.market_tolerance
+    entering = candidates & (h.free_woman | opportunity) & (model.rng.random(len(h)) < rate)
+    start_trading(model, np.flatnonzero(entering))
+
+
+def start_trained_businesses(model: JangmadangModel) -> None:
+    """Training intervention (ODD 7.8.3): workshop graduates open businesses at
+    `training_startups_per_year` (real), drawn from households with no trader or smuggler."""
+    expected = model.now.training_startups_per_year / 12.0 / model.weight
+    if expected <= 0:
+        return
+    h = model.households
+    candidates = np.flatnonzero(h.active & (h.trader == NOBODY) & (h.smuggler == NOBODY))
+    count = min(model.rng.poisson(expected), len(candidates))
+    start_trading(model, model.rng.choice(candidates, count, replace=False))
+    model.tally["trained_startups"] += count
+
+
+def enter_smuggling(model: JangmadangModel) -> None:
+    """Entry into smuggling (ODD 7.8.4): border-town households take it up where it pays.
+
+    Where a crossing would pay at the going risk (as in `smuggle`, without a bribe), each border
+    household with no trader or smuggler starts with probability `smuggler_entry_rate_per_month` x
+    (1 - border enforcement), putting `startup_capital_share` of its cash into it.
+    """
+    h, s, p, now = model.households, model.smugglers, model.p, model.now
+    pays = (1.0 - seizure_risk(model)) * smuggling_margin(model) > 1.0
+    candidates = np.flatnonzero(
+        h.active & (h.trader == NOBODY) & (h.smuggler == NOBODY) & (model.geo.border & pays)[h.town]
+    )
+    rate = p.smuggler_entry_rate_per_month * (1.0 - now.border_enforcement)
+    homes = candidates[model.rng.random(len(candidates)) < rate]
+    if len(homes) == 0:
+        return
+    capital = p.startup_capital_share * h.won[homes]
+    h.won[homes] -= capital
+    rows = s.add(len(homes), household=homes, town=h.town[homes], won=capital, entered_month=model.month)
+    h.smuggler[homes] = rows
+    model.spawn("smugglers", rows)
+    model.tally["smuggler_entries"] += len(rows)
