@@ -107,5 +107,17 @@ YUAN_PER_DOLLAR = {
     2014: 6.16, 2016: 6.64, 2018: 6.62, 2019: 6.91, 2020: 6.90,
 }  # fmt: skip
 
+# Grain price in China's northeast, yuan per kg (rice-maize mix, approximate wholesale): the world price
+# against which cross-border arbitrage sets the won's value.
+CHINA_GRAIN_PRICE_YUAN_PER_KG = {
+    "kind": "linear",
+    1990: 0.6,
+    1995: 1.4,
+    2000: 1.1,
+    2008: 1.8,
+    2014: 2.6,
+    2020: 2.6,
+}
+
 # Entrepreneurship training start-ups per year. FACTS: ~30 start-ups mentored (2018). Off in the baseline.
 TRAINING_STARTUPS_PER_YEAR = {1990: 0}

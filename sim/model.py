@@ -92,7 +92,10 @@ class JangmadangModel(mesa.Model):
         self.markets.add(p.market_towns, x=self.geo.x, y=self.geo.y, border=self.geo.border)
         self.won_per_yuan = p.initial_won_per_yuan
         self.state_trade_won = 0.0  # state trading companies' won revenue, spent on yuan the next month
-        self.prices = self._opening_prices()
+        self.state_import_bill_yuan = 0.0  # what the goods they sold cost abroad
+        self.prices = self._opening_prices()  # retail, won per kg or unit, (good, town)
+        self.wholesale = self.prices * (1.0 - p.trader_margin_share)  # at the towns where goods are offered
+        self.markup = np.ones_like(self.prices)  # retail price over replacement cost plus margin
 
         self.households = AgentTable(HOUSEHOLD_COLUMNS, p.households)
         self._populate_households()
@@ -207,8 +210,8 @@ class JangmadangModel(mesa.Model):
         food_value = h.members * self.monthly_need_kg() * self.grain_price_at_home()
         return np.maximum(h.won - self.p.spare_cash_threshold_months * food_value, 0.0)
 
-    def wholesale_prices(self, good: int) -> np.ndarray:
-        """Per town: the retail price of `good` less the traders' margin."""
+    def resale_prices(self, good: int) -> np.ndarray:
+        """Per town: the retail price of `good` less the traders' margin, at which stock is valued."""
         return self.prices[good] * (1.0 - self.p.trader_margin_share)
 
     def trader_phone_share(self) -> float:

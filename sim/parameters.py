@@ -42,9 +42,8 @@ class Parameters:
     hungry_below_need_share: float = 0.7  # intake below this share of need counts as hunger (assumed)
     food_buffer_months: float = 1.5  # grain households try to hold, in months of need (assumed)
     grain_spoilage_per_month: float = 0.01  # share of stored grain lost per month (assumed)
-    farm_retention_share: float = (
-        0.35  # share of the harvest farm households keep; the state procures the rest
-    )
+    farm_retention_share: float = 0.35  # harvest share farmers keep when the state procures in full
+    farm_cash_target_months: float = 6.0  # farmers stop selling grain once they hold this much cash (assumed)
     harvest_month: int = 10  # October
     birth_rate_per_person_year: float = 0.0175  # with deaths, ~0.85%/yr growth (2008 census)
     death_rate_per_person_year: float = 0.009  # background mortality
@@ -58,10 +57,13 @@ class Parameters:
     initial_cash_months_of_wage: float = 2.0  # household cash at the start, in months of wages (assumed)
     price_adjustment_rate: float = 0.3  # log price change per unit of log excess demand, per month (assumed)
     max_price_change_per_month: float = 0.25  # cap on the monthly log price change (assumed)
+    retail_markup_bounds: tuple[float, float] = (0.7, 2.5)  # retail price over cost plus margin (assumed)
     fx_adjustment_rate: float = 0.2  # the same for the won-yuan rate (assumed)
+    fx_arbitrage_pull: float = 0.3  # pull toward grain price parity with China, per month (assumed)
     trader_margin_share: float = 0.15  # retail price over wholesale, as a share of retail (assumed)
     transport_cost_share_per_cell: float = 0.01  # carrying goods one 10 km cell adds this share of its price
     consumer_goods_spend_share: float = 0.2  # share of cash left after food spent on imported goods a month
+    import_unit_value_kg_grain: float = 20.0  # households pay up to this much grain for a unit of imports
     state_shop_spend_share: float = (
         0.3  # share of cash spent in state shops a month, when state supply is full
     )
@@ -119,6 +121,7 @@ class Parameters:
     arrest_months: int = 6
     arrest_exit_prob: float = 0.5
     legal_import_yuan_per_household_month: float = 20.0  # state trading companies' consumer imports (assumed)
+    state_import_markup: float = 0.3  # state trading companies sell at landed cost plus this share (assumed)
     border_block_at_closure: float = 0.9  # share of legal trade and remittances stopped by a closed border
     border_block_exponent: float = 3.0  # enforcement blocks little until it nears closure (assumed)
 
@@ -147,6 +150,7 @@ class Parameters:
     remittance_yuan_per_sender_year: Schedule = _schedule(drivers.REMITTANCE_YUAN_PER_SENDER_YEAR)
     broker_fee_share: Schedule = _schedule(drivers.BROKER_FEE_SHARE)
     yuan_per_dollar: Schedule = _schedule(drivers.YUAN_PER_DOLLAR)
+    china_grain_price_yuan_per_kg: Schedule = _schedule(drivers.CHINA_GRAIN_PRICE_YUAN_PER_KG)
     training_startups_per_year: Schedule = _schedule(drivers.TRAINING_STARTUPS_PER_YEAR)
 
     # --- run options -------------------------------------------------------------------------
@@ -172,8 +176,12 @@ class Parameters:
     def validate(self) -> None:
         if self.households < 1:
             raise ValueError(f"households must be at least 1, not {self.households}")
-        if self.market_towns < 1 or self.market_towns > self.grid_width * self.grid_height:
-            raise ValueError("market_towns must be between 1 and the number of grid cells")
+        if self.grid_width < 1 or self.grid_height < 2:
+            raise ValueError("the grid needs at least 1 column and 2 rows (the border row and the interior)")
+        if not 2 <= self.market_towns <= self.grid_width * self.grid_height:
+            raise ValueError(
+                "market_towns must be from 2 (a border and an interior town) to the grid's cell count"
+            )
         if to_month(self.end) < to_month(self.start):
             raise ValueError(f"end {self.end} is before start {self.start}")
 

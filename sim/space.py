@@ -40,7 +40,7 @@ def place_towns(
     Town sizes are lognormal (a few cities, many county towns). A trader without a phone knows the
     `known_without_phone` nearest markets (its own included) and the nearest border market.
     """
-    n_border = min(width, n_towns, max(1, round(border_share * n_towns), n_towns - width * (height - 1)))
+    n_border = min(width, n_towns - 1, max(1, round(border_share * n_towns), n_towns - width * (height - 1)))
     border_x = rng.choice(width, size=n_border, replace=False)
     interior_cells = rng.choice(width * max(height - 1, 0), size=n_towns - n_border, replace=False)
     x = np.concatenate([border_x, interior_cells % width]).astype(np.int32)

@@ -55,8 +55,9 @@ def summary_lines(result: RunResult) -> list[str]:
     return [
         f"Simulated {len(s)} months ({s.index[0]:%Y-%m} to {s.index[-1]:%Y-%m}) with {result.households:,} "
         f"household agents in {result.seconds:.1f} s.",
-        f"Market reliance: {pct(at('market_reliance_share', 1992))} in 1992, "
-        f"{pct(at('market_reliance_share', 1998))} in 1998, {pct(at('market_reliance_share', 2017))} in 2017.",
+        "Market reliance: "
+        + ", ".join(f"{pct(at('market_reliance_share', year))} in {year}" for year in (1992, 1998, 2017))
+        + ".",
         f"Famine deaths by 2000: {s.loc[s.index.year <= 2000, 'excess_deaths_cumulative'].max():,.0f}; "
         f"population at the end: {last['population']:,.0f}.",
         f"Women among traders at the end: {pct(last['women_share_of_traders'])}; "

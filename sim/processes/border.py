@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.core.groupby import allocate, draw_members, group_sum
-from sim.state import IMPORTS
+from sim.state import GRAIN, IMPORTS
 
 if TYPE_CHECKING:
     from sim.model import JangmadangModel
@@ -41,7 +41,7 @@ def seizure_risk(model: JangmadangModel) -> float:
 
 def smuggling_margin(model: JangmadangModel) -> np.ndarray:
     """Per town: wholesale price of imported goods over their smuggled cost in won."""
-    return model.wholesale_prices(IMPORTS) / (smuggled_unit_cost_yuan(model) * model.won_per_yuan)
+    return model.wholesale[IMPORTS] / (smuggled_unit_cost_yuan(model) * model.won_per_yuan)
 
 
 def deliver_remittances(model: JangmadangModel) -> None:
@@ -79,40 +79,42 @@ def exchange_currency(model: JangmadangModel) -> None:
     """Currency market (ODD 7.4.2): one national market trades yuan for won at the going rate.
 
     Sellers of yuan: households sell `yuan_sale_share_per_month` of their yuan; smugglers sell what they
-    hold beyond one trip's load. Buyers: state trading companies spend last month's won revenue on yuan
-    to pay for their imports; smugglers top up to one trip's load; households convert `fx_saving_share`
-    of their spare cash (`JangmadangModel.spare_cash`) into yuan as a store of value. The smaller side
-    is served in full, the larger pro rata. The yuan the state companies buy leave the country; won they
-    could not change returns to the state. The rate then moves with the log excess demand for yuan; with
-    buyers or sellers missing there is no trade and no quote, and the rate stays.
+    hold beyond one trip's load. Buyers: state trading companies buy, with last month's won revenue, the
+    yuan that the goods they sold cost abroad; smugglers top up to one trip's load; households convert
+    `fx_saving_share` of their spare cash (`JangmadangModel.spare_cash`) into yuan as a store of value.
+    The smaller side is served in full, the larger pro rata. Yuan the state companies buy leave the
+    country; won they could not change returns to the state. The rate then moves with the log excess
+    demand for yuan, bounded at +-1 (with buyers or sellers missing: no trade, no quote), and is pulled by
+    `fx_arbitrage_pull` toward the rate at which grain costs the same in border markets as in China
+    (`china_grain_price_yuan_per_kg`): goods arbitrage across the border ties the won to what it buys.
     """
-    h, s, p = model.households, model.smugglers, model.p
+    h, s, p, now = model.households, model.smugglers, model.p, model.now
     rate = model.won_per_yuan
     free = s.active & (s.arrested_until <= model.month)
     hh_sell = h.yuan * p.yuan_sale_share_per_month
     sm_sell = free * np.maximum(s.yuan - p.smuggler_trip_load_yuan, 0.0)
     sm_buy_won = free * np.minimum(np.maximum(p.smuggler_trip_load_yuan - s.yuan, 0.0) * rate, s.won)
     hh_buy_won = p.fx_saving_share * model.spare_cash()
-    state_buy_won = model.state_trade_won
+    state_buy_won = min(model.state_trade_won, model.state_import_bill_yuan * rate)
     supply_yuan = hh_sell.sum() + sm_sell.sum()
     demand_won = hh_buy_won.sum() + sm_buy_won.sum() + state_buy_won
     traded_yuan = min(supply_yuan, demand_won / rate)
     sell_fill = traded_yuan / supply_yuan if supply_yuan > 0 else 0.0
     buy_fill = traded_yuan * rate / demand_won if demand_won > 0 else 0.0
     model.ledger.record("yuan", "state_imports_paid", -state_buy_won * buy_fill / rate)
-    model.ledger.record("won", "state_trade_revenue", -state_buy_won * (1.0 - buy_fill))
-    model.state_trade_won = 0.0
-    if traded_yuan <= 0:
-        return
-    h.yuan += hh_buy_won * buy_fill / rate - hh_sell * sell_fill
-    h.won += hh_sell * sell_fill * rate - hh_buy_won * buy_fill
-    s.yuan += sm_buy_won * buy_fill / rate - sm_sell * sell_fill
-    s.won += sm_sell * sell_fill * rate - sm_buy_won * buy_fill
-    excess = np.log(demand_won / rate / supply_yuan)  # both sides present: traded_yuan > 0
-    model.won_per_yuan = rate * np.exp(
-        np.clip(p.fx_adjustment_rate * excess, -1, 1) * p.max_price_change_per_month
-    )
-    model.tally["fx_traded_yuan"] += traded_yuan
+    model.ledger.record("won", "state_trade_revenue", -(model.state_trade_won - state_buy_won * buy_fill))
+    model.state_trade_won = model.state_import_bill_yuan = 0.0
+
+    border_grain_price = model.prices[GRAIN][model.geo.border].mean()
+    step = p.fx_arbitrage_pull * np.log(border_grain_price / now.china_grain_price_yuan_per_kg / rate)
+    if traded_yuan > 0:
+        h.yuan += hh_buy_won * buy_fill / rate - hh_sell * sell_fill
+        h.won += hh_sell * sell_fill * rate - hh_buy_won * buy_fill
+        s.yuan += sm_buy_won * buy_fill / rate - sm_sell * sell_fill
+        s.won += sm_sell * sell_fill * rate - sm_buy_won * buy_fill
+        step += p.fx_adjustment_rate * np.clip(np.log(demand_won / rate / supply_yuan), -1.0, 1.0)
+        model.tally["fx_traded_yuan"] += traded_yuan
+    model.won_per_yuan = rate * np.exp(np.clip(step, -1, 1) * p.max_price_change_per_month)
 
 
 def import_legally(model: JangmadangModel) -> None:

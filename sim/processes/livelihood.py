@@ -85,5 +85,6 @@ def dissolve_empty_households(model: JangmadangModel) -> None:
     model.ledger.record("grain_kg", "estates_lost", -h.food_kg[ended].sum())
     h.won[ended] = h.yuan[ended] = h.food_kg[ended] = 0.0
     h.hungry_months[ended] = 0
+    h.active[ended] = False
     model.retire("households", ended)
     model.tally["households_ended"] += len(ended)

@@ -1,9 +1,11 @@
 """Sourcing, trading and price formation (ODD 7.5).
 
-Each good has one retail price per market town. Traders buy wholesale at the retail price less their
-margin, from farmers (grain), smugglers and state trading companies (imported goods), in their own
-town or wherever they know the delivered price is lowest; households buy retail from the traders of
-their town; prices then move with each town's excess demand.
+Prices form at two levels. At the wholesale level, each town where goods are offered (farmers' grain;
+smugglers' and state trading companies' imports in border towns) has a wholesale price that moves with
+traders' orders against what is offered. At the retail level, traders price their goods at the
+replacement cost (the cheapest delivered wholesale price they know, plus their margin) times a markup
+that rises when shelves are empty and falls when goods do not sell. Households buy retail from the
+traders of their town.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.core.groupby import fill_ratio, group_count, group_sum
+from sim.core.groupby import fill_ratio, group_sum
 from sim.state import GOOD_NAMES, GRAIN, IMPORTS
 
 if TYPE_CHECKING:
@@ -21,16 +23,16 @@ if TYPE_CHECKING:
 
 
 def trader_worth(model: JangmadangModel) -> np.ndarray:
-    """Each trader's cash plus stock at its town's wholesale price, in won."""
+    """Each trader's cash plus stock at its resale value (retail price less the margin), in won."""
     t = model.traders
-    wholesale = np.stack([model.wholesale_prices(GRAIN), model.wholesale_prices(IMPORTS)])
-    return t.won + t.stock * wholesale[t.good, t.town]
+    resale = np.stack([model.resale_prices(GRAIN), model.resale_prices(IMPORTS)])
+    return t.won + t.stock * resale[t.good, t.town]
 
 
 def smuggler_worth(model: JangmadangModel) -> np.ndarray:
     """Each smuggler's won, yuan at the going rate, and stock at its town's wholesale price, in won."""
     s = model.smugglers
-    return s.won + s.yuan * model.won_per_yuan + s.stock * model.wholesale_prices(IMPORTS)[s.town]
+    return s.won + s.yuan * model.won_per_yuan + s.stock * model.wholesale[IMPORTS][s.town]
 
 
 def open_books(model: JangmadangModel) -> None:
@@ -51,10 +53,15 @@ def _wholesale_offers(model: JangmadangModel, good: int) -> list[tuple[str, np.n
     """Who sells `good` wholesale: (seller table, amount offered per row, town per row)."""
     p, h = model.p, model.households
     if good == GRAIN:
-        # Farmers keep what feeds them until the next harvest, plus a buffer, and offer the rest.
+        # Farmers keep what feeds them until the next harvest, plus a buffer, and sell from the rest for
+        # the cash they lack: nothing once they hold `farm_cash_target_months` of food needs in won.
         months_left = (p.harvest_month - 1 - model.month % 12) % 12 or 12
-        reserve = h.members * model.monthly_need_kg() * (months_left + p.food_buffer_months)
-        offer = (h.active & h.farm) * np.maximum(h.food_kg - reserve, 0.0)
+        monthly_need = h.members * model.monthly_need_kg()
+        surplus = np.maximum(h.food_kg - monthly_need * (months_left + p.food_buffer_months), 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cash_target = p.farm_cash_target_months * monthly_need * model.grain_price_at_home()
+            cash_short = np.clip(1.0 - h.won / cash_target, 0.0, 1.0)
+        offer = (h.active & h.farm) * surplus * np.nan_to_num(cash_short)
         return [("households", offer, h.town)]
     s, m = model.smugglers, model.markets
     return [("smugglers", s.active * s.stock, s.town), ("markets", m.state_stock.copy(), np.arange(len(m)))]
@@ -62,7 +69,7 @@ def _wholesale_offers(model: JangmadangModel, good: int) -> list[tuple[str, np.n
 
 def _best_sources(
     model: JangmadangModel, price: np.ndarray, has_supply: np.ndarray
-) -> tuple[np.ndarray, ...]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each town, the source town with the lowest delivered price, for traders with and without phones.
 
     Delivered price = source price x (1 + `transport_cost_share_per_cell` x distance). -1 where no known
@@ -78,24 +85,43 @@ def _best_sources(
     return best_phone, best_local, delivered
 
 
+def excess_demand_step(model: JangmadangModel, demand: np.ndarray, supply: np.ndarray) -> np.ndarray:
+    """Log price change for excess demand: `price_adjustment_rate` x log(demand / supply), capped at
+    `max_price_change_per_month`; up by the cap where there is demand and nothing offered; no change
+    where nobody asks (no trade, no quote)."""
+    p = model.p
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = np.log(demand / supply)
+    step = np.clip(p.price_adjustment_rate * np.nan_to_num(ratio), -1.0, 1.0) * p.max_price_change_per_month
+    step = np.where((supply <= 0) & (demand > 0), p.max_price_change_per_month, step)
+    return np.where(demand > 0, step, 0.0)
+
+
 def source_wholesale(model: JangmadangModel, good: int) -> None:
-    """Sourcing (ODD 7.5.1): traders restock `good` at the cheapest delivered wholesale price they know.
+    """Sourcing and wholesale prices (ODD 7.5.1): traders restock `good` at the cheapest delivered
+    wholesale price they know.
 
     A trader with a phone knows every market's price; without one, only the nearest markets and the
-    nearest border market. A trader that sold out (or has not sold yet) buys for `restock_share` of its
+    nearest border market. A trader that sold out (or has not sold yet) orders for `restock_share` of its
     cash; one with stock left restocks only to `inventory_months` of last month's sales. At each source
-    town the smaller of demand and supply is traded, the larger side served pro rata. Sellers receive the
-    source's wholesale price; the transport part of the delivered price is paid out of the model
+    town the smaller of orders and offers is traded, the larger side served pro rata. Sellers receive
+    the source's wholesale price; the transport part of the delivered price is paid out of the model
     (carriers' fuel and fees). Farmers' sales count as informal income; state trading companies keep
-    their revenue to buy yuan for the next imports.
+    their revenue to buy yuan for the next imports. Imports never sell below the state companies' price,
+    their landed cost at the going exchange rate plus `state_import_markup`. Each source's wholesale price then moves with its orders against its offers
+    (`excess_demand_step`).
     """
     t, p = model.traders, model.p
-    price = model.wholesale_prices(good)
+    price = model.wholesale[good]
+    if good == IMPORTS:
+        state_price = p.import_unit_price_yuan * model.won_per_yuan * (1.0 + p.state_import_markup)
+        price[:] = np.where(model.geo.border, np.maximum(price, state_price), price)
     offers = _wholesale_offers(model, good)
     supply = sum(group_sum(offer, town, model.n_towns) for _, offer, town in offers)
     best_phone, best_local, delivered = _best_sources(model, price, supply > 0)
+    towns = np.arange(model.n_towns)
     model.replacement_cost[good] = np.where(
-        best_local >= 0, delivered[np.arange(model.n_towns), np.maximum(best_local, 0)], np.inf
+        best_local >= 0, delivered[towns, np.maximum(best_local, 0)], np.inf
     )
 
     buying = t.active & (t.good == good) & ~t.closing
@@ -131,22 +157,26 @@ def source_wholesale(model: JangmadangModel, good: int) -> None:
         else:
             model.markets.state_stock -= sold
             model.state_trade_won += revenue.sum()
+            model.state_import_bill_yuan += sold.sum() * p.import_unit_price_yuan
+    price *= np.exp(excess_demand_step(model, demand, supply))
     model.tally[f"wholesale_{GOOD_NAMES[good]}"] += bought.sum()
 
 
 def sell_retail(model: JangmadangModel, good: int) -> None:
-    """Retail trade and price formation (ODD 7.5.2): households buy `good` from their town's traders.
+    """Retail trade and retail prices (ODD 7.5.2): households buy `good` from their town's traders.
 
     Grain: a household wants enough to hold `food_buffer_months` of its need, and puts
     `grain_saving_share` of its spare cash into stored grain (grain is a store of value when money is
     not); it spends up to all its cash on grain. Imported goods: it spends `consumer_goods_spend_share`
-    of the cash left. A closed official market keeps `closed_market_trade_share` of its trade. The
-    smaller side of each town's market is served in full, the larger pro rata. Bought grain goes to the
-    household's store; imported goods are consumed. The price then moves by `price_adjustment_rate` x
-    log(demand / supply), capped at `max_price_change_per_month`. Where traders have no stock to meet
-    demand, it moves toward the replacement cost (the cheapest delivered wholesale price known without a
-    phone, plus the margin); with no source known there is no quote and it stays. Where stock meets no
-    demand it falls by the cap.
+    of the cash left, less in proportion as a unit costs more than `import_unit_value_kg_grain` kg of
+    grain. A closed official market keeps `closed_market_trade_share` of its trade. The smaller side of
+    each town's market is served in full, the larger pro rata. Bought grain goes to the household's
+    store; imported goods are consumed.
+
+    The town's markup then moves with its excess demand (`excess_demand_step`, down by the cap where
+    goods found no buyer), within `retail_markup_bounds`, and the retail price becomes the replacement
+    cost plus margin, times the markup. A town with no known source keeps its price moving by the
+    markup step alone.
     """
     t, h, p, m = model.traders, model.households, model.p, model.markets
     price = model.prices[good]
@@ -161,7 +191,8 @@ def sell_retail(model: JangmadangModel, good: int) -> None:
         shortfall = np.maximum(p.food_buffer_months * h.members * model.monthly_need_kg() - h.food_kg, 0.0)
         wanted = np.minimum(shortfall + p.grain_saving_share * model.spare_cash() / home_price, affordable)
     else:
-        wanted = p.consumer_goods_spend_share * affordable
+        worth_to_buyer = p.import_unit_value_kg_grain * model.grain_price_at_home()
+        wanted = p.consumer_goods_spend_share * affordable * np.minimum(1.0, worth_to_buyer / home_price)
     demand = group_sum(wanted, h.town, model.n_towns)
 
     bought = wanted * fill_ratio(demand, supply)[h.town]
@@ -178,19 +209,14 @@ def sell_retail(model: JangmadangModel, good: int) -> None:
     model.tally[f"retail_{GOOD_NAMES[good]}"] += bought.sum()
     model.tally[f"retail_{GOOD_NAMES[good]}_won"] += (sold * price[t.town]).sum()
 
-    traders_present = group_count(t.town[selling], model.n_towns) > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        step = (
-            np.clip(p.price_adjustment_rate * np.log(demand / supply), -1.0, 1.0)
-            * p.max_price_change_per_month
-        )
-    step = np.where((supply > 0) & (demand > 0), step, 0.0)
-    with np.errstate(divide="ignore"):
-        toward_cost = np.log(model.replacement_cost[good] / (1.0 - p.trader_margin_share) / price)
-    toward_cost = np.clip(np.nan_to_num(toward_cost, posinf=0.0), -1.0, 1.0) * p.max_price_change_per_month
-    step = np.where((supply <= 0) & (demand > 0) & traders_present, toward_cost, step)
+    step = excess_demand_step(model, demand, supply)
     step = np.where((demand <= 0) & (supply > 0), -p.max_price_change_per_month, step)
-    price *= np.exp(step)
+    markup = model.markup[good]
+    markup[:] = np.clip(markup * np.exp(step), *p.retail_markup_bounds)
+    cost = model.replacement_cost[good]
+    price[:] = np.where(
+        np.isfinite(cost), cost / (1.0 - p.trader_margin_share) * markup, price * np.exp(step)
+    )
     model.market_demand[good], model.market_supply[good] = demand, supply
 
 

@@ -1,0 +1,48 @@
+"""The array-backed design seen from Mesa: handles on rows, agent sets, the grid."""
+
+import numpy as np
+from conftest import small_model, tiny_model
+
+from sim.agents import Household, Official, Smuggler, Trader
+
+
+def test_agents_are_mesa_handles_on_their_rows():
+    model = tiny_model()
+    households = model.agents_by_type[Household]
+    assert len(households) == model.households.n_active
+    agent = households[0]
+    agent.food_kg = 123.0
+    assert model.households.food_kg[agent.row] == 123.0
+    model.households.won[agent.row] = 7.0
+    assert agent.won == 7.0
+    assert agent.town_cell in list(model.grid.all_cells)
+
+
+def test_officials_sit_in_their_market_towns():
+    model = tiny_model()
+    officials = model.agents_by_type[Official]
+    assert len(officials) == model.n_towns
+    for official in officials:
+        assert official.cell is model.town_cells[official.town]
+        assert official.cell.coordinate == (int(model.geo.x[official.town]), int(model.geo.y[official.town]))
+
+
+def test_handles_follow_entry_and_exit_and_agentset_queries_work():
+    model = small_model(end="2000-12")
+    model.run()
+    traders = model.agents_by_type[Trader]
+    assert len(traders) == model.traders.n_active > 0
+    women = traders.select(lambda trader: trader.woman)
+    assert len(women) == int((model.traders.active & model.traders.woman).sum())
+    assert (
+        Smuggler not in model.agents_by_type
+        or len(model.agents_by_type[Smuggler]) == model.smugglers.n_active
+    )
+    assert len(model.agents) == sum(len(agent_set) for agent_set in model.agents_by_type.values())
+
+
+def test_border_towns_are_on_row_zero():
+    model = small_model()
+    assert model.geo.border.any() and (~model.geo.border).any()
+    assert (model.geo.y[model.geo.border] == 0).all() and (model.geo.y[~model.geo.border] > 0).all()
+    assert np.isfinite(model.prices).all()

@@ -1,0 +1,72 @@
+"""The building blocks: agent tables, schedules, the ledger and per-group arithmetic."""
+
+import numpy as np
+import pytest
+
+from sim.core.groupby import allocate, draw_members, fill_ratio, group_sum
+from sim.core.ledger import Ledger
+from sim.core.schedule import Schedule, month_label, to_month
+from sim.core.table import AgentTable
+
+
+def test_table_columns_write_through_and_grow():
+    table = AgentTable({"won": np.float64, "town": np.int32}, capacity=2)
+    rows = table.add(3, won=[1.0, 2.0, 3.0], town=7)
+    assert list(rows) == [0, 1, 2] and len(table) == 3 and table.n_active == 3
+    table.won += 1.0
+    table.won[1] = 10.0
+    assert table.won.tolist() == [2.0, 10.0, 4.0]
+    more = table.add(2, won=5.0)
+    assert list(more) == [3, 4]
+    assert table.won.tolist() == [2.0, 10.0, 4.0, 5.0, 5.0]
+    assert table.town.tolist() == [7, 7, 7, 0, 0]
+    with pytest.raises(AttributeError, match="no column"):
+        _ = table.cash
+    with pytest.raises(KeyError):
+        table.add(1, cash=1.0)
+
+
+def test_schedule_step_and_linear():
+    step = Schedule.of({1990: 1.0, "1994-07": 0.5})
+    assert step.at(to_month(1985)) == 1.0
+    assert step.at(to_month("1994-06")) == 1.0
+    assert step.at(to_month("1994-07")) == 0.5
+    linear = Schedule.of({"kind": "linear", 2000: 0.0, 2001: 12.0})
+    assert linear.at(to_month("2000-07")) == pytest.approx(6.0)
+    assert Schedule.of(0.3).at(to_month(2050)) == 0.3
+    assert month_label(to_month("2009-12-30")) == "2009-12"
+
+
+@pytest.mark.parametrize("bad", [{}, {1995: 1, 1990: 2}, {"1990-13": 1.0}, {"kind": "cubic", 1990: 1.0}, "x"])
+def test_schedule_rejects_bad_specs(bad):
+    with pytest.raises(ValueError):
+        Schedule.of(bad)
+
+
+def test_ledger_explains_holdings_and_rebases():
+    ledger = Ledger({"won": 100.0})
+    ledger.record("won", "wages", 50.0)
+    ledger.record("won", "fees", -20.0)
+    assert ledger.expected("won") == 130.0
+    assert ledger.this_month("won", "wages") == 50.0
+    ledger.new_month()
+    assert ledger.this_month("won", "wages") == 0.0 and ledger.expected("won") == 130.0
+    ledger.rebase("won", 0.01)
+    assert ledger.expected("won") == pytest.approx(1.3)
+
+
+def test_group_arithmetic():
+    group = np.array([0, 0, 2])
+    assert group_sum(np.array([1.0, 2.0, 3.0]), group, 3).tolist() == [3.0, 0.0, 3.0]
+    assert fill_ratio(np.array([10.0, 0.0, 4.0]), np.array([5.0, 1.0, 8.0])).tolist() == [0.5, 1.0, 1.0]
+    shares = allocate(np.array([9.0, 5.0, 0.0]), np.array([1.0, 2.0, 0.0]), group)
+    assert shares.tolist() == [3.0, 6.0, 0.0]
+
+
+def test_draw_members_follows_weights_and_skips_zero_weights():
+    rng = np.random.default_rng(0)
+    picks = draw_members(rng, np.array([0.0, 1.0, 3.0, 0.0]), 40_000)
+    counts = np.bincount(picks, minlength=4)
+    assert counts[0] == 0 and counts[3] == 0
+    assert counts[2] / counts[1] == pytest.approx(3.0, rel=0.05)
+    assert len(draw_members(rng, np.zeros(3), 5)) == 0

@@ -1,0 +1,69 @@
+"""Direction tests: each mechanism pushes the outputs the way the model's story says, over several seeds."""
+
+import numpy as np
+import pytest
+from conftest import small_model
+
+SEEDS = (1, 2, 3)
+NO_FAMINE = {
+    "harvest_mt": 5.4,
+    "pds_coverage": 1.0,
+    "ration_g_per_person_day": 550.0,
+    "state_economy_index": 1.0,
+    "food_aid_mt": 0.0,
+}
+
+
+def mean_over_seeds(column: str, years: tuple[int, int], **overrides) -> float:
+    values = []
+    for seed in SEEDS:
+        series = small_model(seed=seed, end=f"{years[1]}-12", **overrides).run()
+        in_years = series["date"].dt.year.between(*years)
+        values.append(series.loc[in_years, column].mean())
+    return float(np.mean(values))
+
+
+@pytest.fixture(scope="module")
+def baseline_1990s() -> dict[str, float]:
+    return {
+        column: mean_over_seeds(column, (1997, 2000))
+        for column in ("market_reliance_share", "excess_deaths_cumulative", "hunger_rate")
+    }
+
+
+def test_without_the_famine_market_reliance_stays_low(baseline_1990s):
+    reliance = mean_over_seeds("market_reliance_share", (1997, 2000), **NO_FAMINE)
+    assert reliance < 0.02
+    assert reliance < baseline_1990s["market_reliance_share"] / 2
+    assert mean_over_seeds("excess_deaths_cumulative", (1997, 2000), **NO_FAMINE) == 0.0
+    assert baseline_1990s["excess_deaths_cumulative"] > 0
+
+
+def test_with_full_tolerance_and_no_rations_markets_grow(baseline_1990s):
+    tolerant = {"market_tolerance": 1.0, "pds_coverage": 0.0}
+    reliance = mean_over_seeds("market_reliance_share", (1997, 2000), **tolerant)
+    assert reliance > baseline_1990s["market_reliance_share"]
+    assert reliance > 5 * mean_over_seeds("market_reliance_share", (1990, 1991), **tolerant)
+
+
+def test_sanctions_raise_import_prices_and_seizures():
+    years = (2003, 2008)
+    assert mean_over_seeds("import_price_won_per_unit", years, sanctions=1.0) > 1.1 * mean_over_seeds(
+        "import_price_won_per_unit", years, sanctions=0.0
+    )
+    assert mean_over_seeds("seizures", years, sanctions=1.0) > mean_over_seeds(
+        "seizures", years, sanctions=0.0
+    )
+
+
+def test_a_closed_border_stops_remittances():
+    years = (2010, 2015)
+    closed = mean_over_seeds("remittances_yuan", years, border_enforcement=1.0)
+    assert closed < 0.2 * mean_over_seeds("remittances_yuan", years)
+
+
+def test_phones_narrow_price_gaps_between_markets():
+    years = (2010, 2015)
+    with_phones = mean_over_seeds("grain_price_dispersion", years, phone_subscriptions=25e6)
+    without = mean_over_seeds("grain_price_dispersion", years, phone_subscriptions=0.0)
+    assert with_phones < without

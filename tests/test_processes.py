@@ -1,0 +1,263 @@
+"""Each process's rule, checked on a small hand-made state: arrays set by hand, then one process runs."""
+
+import numpy as np
+import pytest
+from conftest import tiny_model
+
+from sim.accounting import holdings
+from sim.core.schedule import to_month
+from sim.processes.border import exchange_currency, smuggle
+from sim.processes.enforcement import collect_stall_fees, crack_down, invest_official_funds, take_bribes
+from sim.processes.entry_exit import enter_trade, exit_trade, start_trading
+from sim.processes.livelihood import dissolve_empty_households, eat, famine_deaths
+from sim.processes.production import harvest
+from sim.processes.state import distribute_rations, pay_wages, redenominate_currency
+from sim.processes.trade import open_books, sell_retail, source_wholesale
+from sim.state import DAYS_PER_MONTH, GRAIN, IMPORTS
+
+
+def everyone_in_town(model, town=1, **columns):
+    """Move all households to one town and give them the same state."""
+    h = model.households
+    h.town = town
+    for name, value in columns.items():
+        setattr(h, name, value)
+
+
+def add_traders(model, homes, good=GRAIN, **columns):
+    start_trading(model, np.asarray(homes))
+    t = model.traders
+    rows = t.household.tolist()
+    t.good = good
+    for name, value in columns.items():
+        setattr(t, name, value)
+    return rows
+
+
+def add_smugglers(model, count, town=0, **columns):
+    rows = model.smugglers.add(count, household=0, town=town, **columns)
+    model.spawn("smugglers", rows)
+    return rows
+
+
+def test_rations_reach_the_front_of_the_queue(tiny):
+    everyone_in_town(tiny, farm=False, members=4, food_kg=0.0)
+    h = tiny.households
+    h.pds_priority = np.linspace(0.0, 0.99, len(h))
+    tiny.now.pds_coverage, tiny.now.ration_g_per_person_day = 0.5, 500.0
+    distribute_rations(tiny)
+    served = h.pds_priority < 0.5
+    assert np.allclose(h.food_kg[served], 4 * 0.5 * DAYS_PER_MONTH)
+    assert np.all(h.food_kg[~served] == 0.0)
+
+
+@pytest.mark.parametrize("farm", [True, False])
+def test_a_ration_cut_lowers_food_intake(farm):
+    intake = {}
+    for ration in (600.0, 200.0):
+        model = tiny_model()
+        everyone_in_town(model, farm=farm, members=3, food_kg=0.0, pds_priority=0.0)
+        model.now.pds_coverage, model.now.ration_g_per_person_day = 1.0, ration
+        distribute_rations(model)
+        eat(model)
+        intake[ration] = model.households.intake_share.mean()
+    if farm:  # farm households are fed from the harvest, not rations
+        assert intake[600.0] == intake[200.0] == 0.0
+    else:
+        assert intake[200.0] < intake[600.0] and intake[200.0] == pytest.approx(200 / 500, rel=1e-5)
+
+
+def test_wages_are_new_money_scaled_by_the_working_state(tiny):
+    everyone_in_town(tiny, won=0.0, farm=False, state_workers=1)
+    tiny.now.wage_won_per_worker_month, tiny.now.state_economy_index = 100.0, 0.25
+    pay_wages(tiny)
+    assert np.allclose(tiny.households.won, 25.0)
+    assert tiny.ledger.this_month("won", "state_wages") == pytest.approx(25.0 * len(tiny.households))
+
+
+def test_harvest_comes_in_october_and_feeds_farmers_first(tiny):
+    everyone_in_town(tiny, farm=True, members=2, food_kg=0.0)
+    tiny.now.harvest_mt, tiny.now.state_economy_index = 0.001, 1.0  # far too little to go round
+    tiny.month = to_month("1995-09")
+    harvest(tiny)
+    assert tiny.households.food_kg.sum() == 0.0
+    tiny.month = to_month("1995-10")
+    harvest(tiny)
+    share = 0.001e9 / (2 * len(tiny.households) * tiny.weight)  # each member's share of the harvest
+    assert np.allclose(tiny.households.food_kg, 2 * share)  # all of it is kept: it is below a year's need
+
+
+def test_a_trader_with_no_capital_cannot_buy(tiny):
+    everyone_in_town(tiny, farm=True, members=1, food_kg=10_000.0)
+    tiny.month = to_month("1995-11")
+    poor, rich = add_traders(tiny, [0, 1], won=0.0)
+    tiny.traders.won[1] = 5_000.0
+    tiny.households.farm[[0, 1]] = False
+    before = holdings(tiny)
+    source_wholesale(tiny, GRAIN)
+    assert tiny.traders.stock[0] == 0.0 and tiny.traders.won[0] == 0.0
+    assert tiny.traders.stock[1] > 0.0
+    after = holdings(tiny)
+    assert after["grain_kg"] == pytest.approx(before["grain_kg"])  # grain moved from farmers to the trader
+    transport = tiny.ledger.this_month("won", "transport")
+    assert after["won"] == pytest.approx(before["won"] + transport)  # only the carriers' part left the model
+
+
+def test_higher_border_enforcement_means_more_seizures():
+    seizures = {}
+    for enforcement in (0.2, 0.9):
+        model = tiny_model(seed=3)
+        add_smugglers(model, 2_000, yuan=3_000.0, won=0.0)  # no cash for bribes
+        model.prices[IMPORTS] *= 10  # a wide margin: everyone crosses
+        model.now.border_enforcement, model.now.sanctions = enforcement, 0.0
+        smuggle(model)
+        assert model.tally["crossings"] == 2_000
+        seizures[enforcement] = model.tally["seizures"]
+    assert seizures[0.9] > 3 * seizures[0.2]
+    assert seizures[0.2] == pytest.approx(2_000 * 0.2 * 0.2, rel=0.3)
+
+
+def test_smugglers_stay_home_when_imports_do_not_pay(tiny):
+    add_smugglers(tiny, 50, yuan=3_000.0, won=1e6)
+    tiny.prices[IMPORTS] *= 0.1
+    smuggle(tiny)
+    assert tiny.tally["crossings"] == 0 and tiny.smugglers.stock.sum() == 0.0
+
+
+@pytest.mark.parametrize("stock, expected", [(1.0, "up"), (1e6, "down")])
+def test_price_moves_with_excess_demand_and_moves_goods_exactly(tiny, stock, expected):
+    everyone_in_town(tiny, won=10_000.0, food_kg=0.0, members=3)
+    add_traders(tiny, [0, 1], stock=stock)
+    before, price = holdings(tiny), tiny.prices[GRAIN][1]
+    sell_retail(tiny, GRAIN)
+    after = holdings(tiny)
+    assert after["won"] == pytest.approx(before["won"]) and after["grain_kg"] == pytest.approx(
+        before["grain_kg"]
+    )
+    new_price = tiny.prices[GRAIN][1]
+    assert new_price > price if expected == "up" else new_price < price
+
+
+def test_currency_market_conserves_money_and_the_won_falls_when_yuan_are_scarce(tiny):
+    tiny.households.yuan = 10.0
+    tiny.households.won = 0.0
+    add_smugglers(tiny, 5, won=1e7, yuan=0.0)
+    before, rate = holdings(tiny), tiny.won_per_yuan
+    exchange_currency(tiny)
+    after = holdings(tiny)
+    assert after["won"] == pytest.approx(before["won"]) and after["yuan"] == pytest.approx(before["yuan"])
+    assert tiny.won_per_yuan > rate
+    assert tiny.households.yuan.sum() == pytest.approx(5.0 * len(tiny.households))  # half of their yuan sold
+
+
+def test_stall_fees_are_paid_by_stall_holders_in_open_markets_only(tiny):
+    everyone_in_town(tiny, won=0.0)
+    add_traders(tiny, [0, 1, 2], won=[1_000.0, 1_000.0, 10.0], stall=[True, False, True])
+    tiny.now.stall_fee_won_per_day = 5.0
+    collect_stall_fees(tiny)
+    fee = 5.0 * DAYS_PER_MONTH
+    assert tiny.traders.won.tolist() == pytest.approx([1_000.0 - fee, 1_000.0, 0.0])
+    tiny.markets.closed_until[1] = tiny.month + 1
+    collect_stall_fees(tiny)
+    assert tiny.traders.won[0] == pytest.approx(1_000.0 - fee)
+
+
+def test_crackdowns_need_low_tolerance_and_spare_those_who_paid():
+    for tolerance in (1.0, 0.0):
+        model = tiny_model(crackdown_rate_per_month=1.0, crackdown_catch_share=1.0, bribe_protection=1.0)
+        everyone_in_town(model)
+        add_traders(model, range(10), won=100.0, stock=50.0, stall=False)
+        model.traders.bribe_paid = np.arange(10) < 5
+        model.now.market_tolerance = tolerance
+        crack_down(model)
+        caught = model.traders.stock == 0.0
+        if tolerance == 1.0:
+            assert not caught.any()
+        else:
+            assert caught.tolist() == [False] * 5 + [True] * 5
+            assert model.traders.won[5:] == pytest.approx(70.0)  # fined 30%
+
+
+def test_bribes_go_to_the_towns_official(tiny):
+    everyone_in_town(tiny)
+    add_traders(tiny, [0, 1], won=100.0, sales_won=[1_000.0, 0.0])
+    take_bribes(tiny)
+    assert tiny.officials.won[1] == pytest.approx(0.03 * 1_000.0)
+    assert tiny.traders.bribe_paid.tolist() == [True, False]
+
+
+def test_officials_invest_in_their_towns_traders(tiny):
+    everyone_in_town(tiny)
+    add_traders(tiny, [0, 1], won=[100.0, 300.0])
+    tiny.officials.won[1] = 1_000.0
+    before = holdings(tiny)["won"]
+    invest_official_funds(tiny)
+    assert tiny.traders.official_stake_won.tolist() == pytest.approx([12.5, 37.5])
+    loyalty = tiny.ledger.this_month("won", "loyalty_payments")
+    assert holdings(tiny)["won"] == pytest.approx(before + loyalty)
+
+
+def test_famine_deaths_only_after_months_of_hunger(tiny):
+    everyone_in_town(tiny, members=100, intake_share=0.0)
+    h = tiny.households
+    h.hungry_months = np.where(np.arange(len(h)) < 10, 12, 1)
+    famine_deaths(tiny)
+    assert (h.members[10:] == 100).all()
+    assert (h.members[:10] < 100).any()
+
+
+def test_an_empty_household_ends_with_its_trade(tiny):
+    everyone_in_town(tiny)
+    add_traders(tiny, [0], won=50.0)
+    handles = len(tiny.agents)
+    tiny.households.members[0] = 0
+    dissolve_empty_households(tiny)
+    assert not tiny.households.active[0] and not tiny.traders.active[0]
+    assert tiny.traders.won[0] == 0.0 and tiny.households.trader[0] == -1
+    assert len(tiny.agents) == handles - 2
+
+
+def test_hunger_pushes_households_into_trade_unless_the_state_forbids_it():
+    for tolerance in (1.0, 0.0):
+        model = tiny_model(
+            households=2_000, necessity_entry_rate_per_month=0.5, base_entry_rate_per_month=0.0
+        )
+        everyone_in_town(model, free_woman=True, won=100.0, hungry_months=0)
+        model.households.hungry_months[:1_000] = 2
+        model.now.market_tolerance = tolerance
+        enter_trade(model)
+        homes = model.traders.household
+        if tolerance == 0.0:
+            assert len(homes) == 0
+        else:
+            assert (homes < 1_000).sum() == pytest.approx(500, abs=80)
+            assert (homes >= 1_000).sum() == 0
+            assert model.traders.woman.all()
+
+
+def test_a_failing_trader_leaves_after_its_grace_months(tiny):
+    everyone_in_town(tiny, won=0.0)
+    add_traders(tiny, [0, 1], won=[0.0, 1e6])
+    for month in range(3):
+        exit_trade(tiny)
+        assert tiny.traders.active[0] == (month < 2)
+    assert tiny.traders.active[1]
+
+
+def test_redenomination_divides_by_100_and_punishes_hoards():
+    model = tiny_model(redenomination_date="1990-01", check_invariants=True)
+    h = model.households
+    h.won = 0.0
+    h.won[:2] = [50_000.0, 1_150_000.0]
+    model.ledger.opening["won"] = holdings(model)["won"]
+    redenominate_currency(model)
+    assert h.won[:2].tolist() == pytest.approx([500.0, 1_500.0 + 1_000.0])
+    assert holdings(model)["won"] == pytest.approx(model.ledger.expected("won"))
+
+
+def test_open_books_clears_the_month(tiny):
+    everyone_in_town(tiny, income_formal_won=5.0)
+    add_traders(tiny, [0], sales_won=5.0, won=20.0)
+    open_books(tiny)
+    assert tiny.households.income_formal_won.sum() == 0.0 and tiny.traders.sales_won[0] == 0.0
+    assert tiny.traders.worth_at_start_won[0] == 20.0
