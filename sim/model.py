@@ -93,12 +93,11 @@ class JangmadangModel(mesa.Model):
         self.won_per_yuan = p.initial_won_per_yuan
         self.state_trade_won = 0.0  # state trading companies' won revenue, spent on yuan the next month
         self.state_import_bill_yuan = 0.0  # what the goods they sold cost abroad
-        self.prices = self._opening_prices()  # retail, won per kg or unit, (good, town)
-        self.wholesale = self.prices * (1.0 - p.trader_margin_share)  # at the towns where goods are offered
-        self.markup = np.ones_like(self.prices)  # retail price over replacement cost plus margin
+        self.prices = self._opening_prices()  # won per kg or unit, (good, town)
 
         self.households = AgentTable(HOUSEHOLD_COLUMNS, p.households)
         self._populate_households()
+        self.town_households = np.bincount(self.households.town, minlength=p.market_towns).astype(float)
         self.officials = AgentTable(OFFICIAL_COLUMNS, p.market_towns)
         self.officials.add(p.market_towns, town=np.arange(p.market_towns))
         self.traders = AgentTable(TRADER_COLUMNS, max(16, p.households // 8))
@@ -115,6 +114,8 @@ class JangmadangModel(mesa.Model):
         self.market_demand = np.zeros((len(GOODS), p.market_towns))
         self.market_supply = np.zeros((len(GOODS), p.market_towns))
         self.replacement_cost = np.full((len(GOODS), p.market_towns), np.inf)
+        self.wholesale_orders = np.zeros((len(GOODS), p.market_towns))  # this month's, at each source town
+        self.wholesale_sold = np.zeros((len(GOODS), p.market_towns))
         self.indicators: dict[str, float] = {}
         self.market_history: list[dict[str, np.ndarray]] = []
         self.datacollector = mesa.DataCollector(
@@ -204,14 +205,18 @@ class JangmadangModel(mesa.Model):
         """Each household's local grain price, won per kg."""
         return self.prices[GRAIN][self.households.town]
 
+    def national_price(self, good: int) -> float:
+        """The household-weighted mean of the towns' prices of `good`."""
+        return float(np.average(self.prices[good], weights=self.town_households))
+
     def spare_cash(self) -> np.ndarray:
         """Each household's won beyond `spare_cash_threshold_months` of its food needs at local prices."""
         h = self.households
         food_value = h.members * self.monthly_need_kg() * self.grain_price_at_home()
         return np.maximum(h.won - self.p.spare_cash_threshold_months * food_value, 0.0)
 
-    def resale_prices(self, good: int) -> np.ndarray:
-        """Per town: the retail price of `good` less the traders' margin, at which stock is valued."""
+    def wholesale_prices(self, good: int) -> np.ndarray:
+        """Per town: the price of `good` less the traders' margin, at which traders buy and value stock."""
         return self.prices[good] * (1.0 - self.p.trader_margin_share)
 
     def trader_phone_share(self) -> float:

@@ -43,7 +43,8 @@ class Parameters:
     food_buffer_months: float = 1.5  # grain households try to hold, in months of need (assumed)
     grain_spoilage_per_month: float = 0.01  # share of stored grain lost per month (assumed)
     farm_retention_share: float = 0.35  # harvest share farmers keep when the state procures in full
-    farm_cash_target_months: float = 6.0  # farmers stop selling grain once they hold this much cash (assumed)
+    farm_sale_share_per_month: float = 0.25  # share of their spare grain farmers bring to market (assumed)
+    farm_price_elasticity: float = 2.0  # farmers hold back grain where it sells below the national price
     harvest_month: int = 10  # October
     birth_rate_per_person_year: float = 0.0175  # with deaths, ~0.85%/yr growth (2008 census)
     death_rate_per_person_year: float = 0.009  # background mortality
@@ -57,20 +58,18 @@ class Parameters:
     initial_cash_months_of_wage: float = 2.0  # household cash at the start, in months of wages (assumed)
     price_adjustment_rate: float = 0.3  # log price change per unit of log excess demand, per month (assumed)
     max_price_change_per_month: float = 0.25  # cap on the monthly log price change (assumed)
-    retail_markup_bounds: tuple[float, float] = (0.7, 2.5)  # retail price over cost plus margin (assumed)
+    max_markup_over_cost: float = 1.5  # a town's price stays below this times replacement cost plus margin
     fx_adjustment_rate: float = 0.2  # the same for the won-yuan rate (assumed)
     fx_arbitrage_pull: float = 0.3  # pull toward grain price parity with China, per month (assumed)
     trader_margin_share: float = 0.15  # retail price over wholesale, as a share of retail (assumed)
     transport_cost_share_per_cell: float = 0.01  # carrying goods one 10 km cell adds this share of its price
     consumer_goods_spend_share: float = 0.2  # share of cash left after food spent on imported goods a month
     import_unit_value_kg_grain: float = 20.0  # households pay up to this much grain for a unit of imports
-    state_shop_spend_share: float = (
-        0.3  # share of cash spent in state shops a month, when state supply is full
-    )
+    state_shop_spend_share: float = 0.3  # share of cash spent in state shops a month at full state supply
     yuan_sale_share_per_month: float = 0.5  # share of a household's yuan sold for won each month (assumed)
     spare_cash_threshold_months: float = 3.0  # won beyond this many months of food needs is spare (assumed)
     fx_saving_share: float = 0.05  # share of spare won converted to yuan each month (assumed)
-    grain_saving_share: float = 0.05  # share of spare won put into stored grain each month (assumed)
+    grain_saving_share: float = 0.2  # share of spare won put into stored grain each month (assumed)
 
     # --- trading ------------------------------------------------------------------------------
     restock_share: float = 0.8  # share of its cash a trader may spend on stock in a month (assumed)
@@ -81,10 +80,8 @@ class Parameters:
     min_trader_capital_kg: float = 20.0  # a trader worth less than this much grain is failing (assumed)
     months_failing_before_exit: int = 3
     base_entry_rate_per_month: float = 0.0003  # households starting to trade with no push or pull (assumed)
-    necessity_entry_rate_per_month: float = 0.06  # extra rate for hungry households (assumed)
-    opportunity_entry_rate_per_month: float = (
-        0.01  # extra rate where traders out-earn the state job (assumed)
-    )
+    necessity_entry_rate_per_month: float = 0.15  # extra rate for hungry households (assumed)
+    opportunity_entry_rate_per_month: float = 0.03  # extra rate where traders out-earn state jobs (assumed)
     entry_exploration_share: float = 0.25  # new traders picking their good at random, not by profit
     known_markets_without_phone: int = 5  # markets a trader without a phone knows prices of (assumed)
     trader_phone_adoption_multiplier: float = 3.0  # traders adopt phones this many times the national rate
@@ -103,9 +100,7 @@ class Parameters:
     min_stalls_per_market: float = 100.0  # stalls (real) for a town's market to count as an official market
     official_investment_share_per_month: float = 0.05  # share of an official's cash invested in traders
     official_stake_return_per_month: float = 0.03  # return on an official's stake, paid by the trader
-    official_loyalty_share_per_month: float = (
-        0.2  # share of an official's cash paid up to the state (assumed)
-    )
+    official_loyalty_share_per_month: float = 0.2  # share of an official's cash paid to the state (assumed)
 
     # --- border ------------------------------------------------------------------------------
     smuggler_entry_rate_per_month: float = 0.01  # border households taking up smuggling, at an open border
@@ -128,9 +123,7 @@ class Parameters:
     # --- the 2009 currency redenomination --------------------------------------------------------
     redenomination_date: str = "2009-12"  # 30 November 2009
     redenomination_ratio: float = 100.0  # 100 old won to 1 new won
-    redenomination_cap_old_won: float = (
-        150_000.0  # cash exchanged at the full rate per holder (widely reported)
-    )
+    redenomination_cap_old_won: float = 150_000.0  # old won exchanged at the full rate per holder (reported)
     redenomination_excess_ratio: float = 1_000.0  # old won per new won above the cap (assumed)
 
     # --- drivers: schedules over the history (sim.drivers) ---------------------------------------

@@ -117,6 +117,19 @@ def test_higher_border_enforcement_means_more_seizures():
     assert seizures[0.2] == pytest.approx(2_000 * 0.2 * 0.2, rel=0.3)
 
 
+def test_sanctions_raise_the_risk_of_each_crossing():
+    seizures = {}
+    for sanctions in (0.0, 1.0):
+        model = tiny_model(seed=5)
+        add_smugglers(model, 4_000, yuan=3_000.0, won=0.0)
+        model.prices[IMPORTS] *= 10
+        model.now.border_enforcement, model.now.sanctions = 0.5, sanctions
+        smuggle(model)
+        seizures[sanctions] = model.tally["seizures"] / model.tally["crossings"]
+    assert seizures[0.0] == pytest.approx(0.2 * 0.5, rel=0.15)
+    assert seizures[1.0] == pytest.approx(0.2 * 0.5 * 2, rel=0.15)
+
+
 def test_smugglers_stay_home_when_imports_do_not_pay(tiny):
     add_smugglers(tiny, 50, yuan=3_000.0, won=1e6)
     tiny.prices[IMPORTS] *= 0.1
@@ -156,7 +169,8 @@ def test_stall_fees_are_paid_by_stall_holders_in_open_markets_only(tiny):
     tiny.now.stall_fee_won_per_day = 5.0
     collect_stall_fees(tiny)
     fee = 5.0 * DAYS_PER_MONTH
-    assert tiny.traders.won.tolist() == pytest.approx([1_000.0 - fee, 1_000.0, 0.0])
+    assert tiny.traders.won.tolist() == pytest.approx([1_000.0 - fee, 1_000.0, 10.0])
+    assert tiny.traders.stall.tolist() == [True, False, False]  # could not pay: back to a cart
     tiny.markets.closed_until[1] = tiny.month + 1
     collect_stall_fees(tiny)
     assert tiny.traders.won[0] == pytest.approx(1_000.0 - fee)

@@ -17,7 +17,7 @@ def group_count(group: np.ndarray, n_groups: int) -> np.ndarray:
 
 def fill_ratio(wanted: np.ndarray, available: np.ndarray) -> np.ndarray:
     """Share of each wanted amount that `available` meets: min(1, available / wanted); 1 if none is wanted."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(wanted > 0, available / wanted, 1.0)
     return np.minimum(ratio, 1.0)
 

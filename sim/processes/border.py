@@ -41,7 +41,7 @@ def seizure_risk(model: JangmadangModel) -> float:
 
 def smuggling_margin(model: JangmadangModel) -> np.ndarray:
     """Per town: wholesale price of imported goods over their smuggled cost in won."""
-    return model.wholesale[IMPORTS] / (smuggled_unit_cost_yuan(model) * model.won_per_yuan)
+    return model.wholesale_prices(IMPORTS) / (smuggled_unit_cost_yuan(model) * model.won_per_yuan)
 
 
 def deliver_remittances(model: JangmadangModel) -> None:

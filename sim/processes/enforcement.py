@@ -16,11 +16,12 @@ if TYPE_CHECKING:
 
 def collect_stall_fees(model: JangmadangModel) -> None:
     """Stall fees (ODD 7.6.1): stall holders in open official markets pay `stall_fee_won_per_day` for
-    the month, or all the cash they have. The fee goes to the state."""
+    the month to the state. One that cannot pay gives up its stall and trades from a cart or an alley."""
     t = model.traders
     market_open = model.markets.closed_until <= model.month
     due = (t.active & t.stall & market_open[t.town]) * (model.now.stall_fee_won_per_day * DAYS_PER_MONTH)
-    paid = np.minimum(due, t.won)
+    paid = np.where(due <= t.won, due, 0.0)
+    t.stall &= ~((due > 0) & (paid == 0))
     t.won -= paid
     model.ledger.record("won", "stall_fees", -paid.sum())
     model.tally["fees_won"] += paid.sum()

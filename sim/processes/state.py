@@ -46,7 +46,6 @@ def redenominate_currency(model: JangmadangModel) -> None:
         )
     model.traders.official_stake_won /= p.redenomination_ratio
     model.prices /= p.redenomination_ratio
-    model.wholesale /= p.redenomination_ratio
     model.won_per_yuan /= p.redenomination_ratio
     model.ledger.rebase("won", 1.0 / p.redenomination_ratio)
     model.ledger.record(

@@ -1,11 +1,11 @@
 """Sourcing, trading and price formation (ODD 7.5).
 
-Prices form at two levels. At the wholesale level, each town where goods are offered (farmers' grain;
-smugglers' and state trading companies' imports in border towns) has a wholesale price that moves with
-traders' orders against what is offered. At the retail level, traders price their goods at the
-replacement cost (the cheapest delivered wholesale price they know, plus their margin) times a markup
-that rises when shelves are empty and falls when goods do not sell. Households buy retail from the
-traders of their town.
+Each good has one price per market town. Producers and importers (farmers with grain to spare;
+smugglers and state trading companies with imported goods in border towns) sell in their own town's
+market, to households directly and to traders at the price less the traders' margin. Traders carry
+goods from the cheapest source they know to their own town. A town's price moves with its excess
+demand; where nothing is on offer, it rises no higher than what bringing the good in would cost (the
+replacement cost) times `max_markup_over_cost`.
 """
 
 from __future__ import annotations
@@ -21,50 +21,85 @@ if TYPE_CHECKING:
     from sim.core.table import AgentTable
     from sim.model import JangmadangModel
 
+Offers = list[tuple[str, np.ndarray, np.ndarray]]  # (seller table, amount offered per row, town per row)
+
 
 def trader_worth(model: JangmadangModel) -> np.ndarray:
-    """Each trader's cash plus stock at its resale value (retail price less the margin), in won."""
+    """Each trader's cash plus stock at its town's wholesale price, in won."""
     t = model.traders
-    resale = np.stack([model.resale_prices(GRAIN), model.resale_prices(IMPORTS)])
-    return t.won + t.stock * resale[t.good, t.town]
+    wholesale = np.stack([model.wholesale_prices(GRAIN), model.wholesale_prices(IMPORTS)])
+    return t.won + t.stock * wholesale[t.good, t.town]
 
 
 def smuggler_worth(model: JangmadangModel) -> np.ndarray:
     """Each smuggler's won, yuan at the going rate, and stock at its town's wholesale price, in won."""
     s = model.smugglers
-    return s.won + s.yuan * model.won_per_yuan + s.stock * model.wholesale[IMPORTS][s.town]
+    return s.won + s.yuan * model.won_per_yuan + s.stock * model.wholesale_prices(IMPORTS)[s.town]
 
 
 def open_books(model: JangmadangModel) -> None:
     """Book-keeping at the start of the month: traders and smugglers note their worth, and the month's
     sales and household incomes start from zero."""
+    t = model.traders
     model.households.income_formal_won = 0.0
     model.households.income_informal_won = 0.0
-    model.traders.worth_at_start_won = trader_worth(model)
-    model.traders.sold_units_last_month = model.traders.sold_units
-    model.traders.sold_units = 0.0
-    model.traders.sales_won = 0.0
-    model.traders.bought_won = 0.0
-    model.traders.bribe_paid = False
+    t.worth_at_start_won = trader_worth(model)
+    t.sold_units_last_month = t.sold_units
+    t.sold_units = t.sales_won = t.bought_won = 0.0
+    t.bribe_paid = False
     model.smugglers.worth_at_start_won = smuggler_worth(model)
 
 
-def _wholesale_offers(model: JangmadangModel, good: int) -> list[tuple[str, np.ndarray, np.ndarray]]:
-    """Who sells `good` wholesale: (seller table, amount offered per row, town per row)."""
-    p, h = model.p, model.households
+def producer_offers(model: JangmadangModel, good: int) -> Offers:
+    """What producers and importers offer this month in their own town's market.
+
+    Grain: a farm household keeps what feeds it until the next harvest plus `food_buffer_months`, and
+    brings `farm_sale_share_per_month` of the rest to market, scaled by the state's tolerance of the
+    grain trade. Where the local price is below the national price, it holds back: the share is
+    multiplied by (local / national price) ** `farm_price_elasticity`. Imported goods: smugglers offer
+    their stock, state trading companies theirs.
+    """
+    p = model.p
     if good == GRAIN:
-        # Farmers keep what feeds them until the next harvest, plus a buffer, and sell from the rest for
-        # the cash they lack: nothing once they hold `farm_cash_target_months` of food needs in won.
+        h = model.households
         months_left = (p.harvest_month - 1 - model.month % 12) % 12 or 12
         monthly_need = h.members * model.monthly_need_kg()
         surplus = np.maximum(h.food_kg - monthly_need * (months_left + p.food_buffer_months), 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cash_target = p.farm_cash_target_months * monthly_need * model.grain_price_at_home()
-            cash_short = np.clip(1.0 - h.won / cash_target, 0.0, 1.0)
-        offer = (h.active & h.farm) * surplus * np.nan_to_num(cash_short)
+        relative = (
+            np.minimum(model.prices[GRAIN] / model.national_price(GRAIN), 1.0) ** p.farm_price_elasticity
+        )
+        share = p.farm_sale_share_per_month * model.now.market_tolerance * relative[h.town]
+        offer = (h.active & h.farm) * surplus * share
         return [("households", offer, h.town)]
     s, m = model.smugglers, model.markets
     return [("smugglers", s.active * s.stock, s.town), ("markets", m.state_stock.copy(), np.arange(len(m)))]
+
+
+def _pay_sellers(model: JangmadangModel, offers: Offers, fill: np.ndarray, price: np.ndarray) -> None:
+    """Sellers in each town sell `fill` of their offer at `price`: goods out, money in.
+
+    Farmers' sales are informal income; state trading companies keep their revenue to buy the yuan their
+    goods cost abroad (see `exchange_currency`).
+    """
+    for table_name, offer, town in offers:
+        sold = offer * fill[town]
+        revenue = sold * price[town]
+        if table_name == "households":
+            h = model.households
+            h.food_kg -= sold
+            h.won += revenue
+            h.income_informal_won += revenue
+        elif table_name == "smugglers":
+            model.smugglers.stock -= sold
+            model.smugglers.won += revenue
+        else:
+            model.markets.state_stock -= sold
+            model.state_trade_won += revenue.sum()
+            model.state_import_bill_yuan += sold.sum() * model.p.import_unit_price_yuan
+
+
+def _total_offer(model: JangmadangModel, offers: Offers) -> np.ndarray:
+    return sum(group_sum(offer, town, model.n_towns) for _, offer, town in offers)
 
 
 def _best_sources(
@@ -85,39 +120,21 @@ def _best_sources(
     return best_phone, best_local, delivered
 
 
-def excess_demand_step(model: JangmadangModel, demand: np.ndarray, supply: np.ndarray) -> np.ndarray:
-    """Log price change for excess demand: `price_adjustment_rate` x log(demand / supply), capped at
-    `max_price_change_per_month`; up by the cap where there is demand and nothing offered; no change
-    where nobody asks (no trade, no quote)."""
-    p = model.p
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratio = np.log(demand / supply)
-    step = np.clip(p.price_adjustment_rate * np.nan_to_num(ratio), -1.0, 1.0) * p.max_price_change_per_month
-    step = np.where((supply <= 0) & (demand > 0), p.max_price_change_per_month, step)
-    return np.where(demand > 0, step, 0.0)
-
-
 def source_wholesale(model: JangmadangModel, good: int) -> None:
-    """Sourcing and wholesale prices (ODD 7.5.1): traders restock `good` at the cheapest delivered
-    wholesale price they know.
+    """Sourcing (ODD 7.5.1): traders restock `good` at the cheapest delivered wholesale price they know.
 
-    A trader with a phone knows every market's price; without one, only the nearest markets and the
-    nearest border market. A trader that sold out (or has not sold yet) orders for `restock_share` of its
-    cash; one with stock left restocks only to `inventory_months` of last month's sales. At each source
-    town the smaller of orders and offers is traded, the larger side served pro rata. Sellers receive
-    the source's wholesale price; the transport part of the delivered price is paid out of the model
-    (carriers' fuel and fees). Farmers' sales count as informal income; state trading companies keep
-    their revenue to buy yuan for the next imports. Imports never sell below the state companies' price,
-    their landed cost at the going exchange rate plus `state_import_markup`. Each source's wholesale price then moves with its orders against its offers
-    (`excess_demand_step`).
+    The wholesale price is a town's price less `trader_margin_share`, wherever producers or importers
+    offer the good. A trader with a phone knows every market's price; without one, only the nearest
+    markets and the nearest border market. A trader that sold out (or has not sold yet) orders for
+    `restock_share` of its cash; one with stock left restocks only to `inventory_months` of last month's
+    sales. At each source town the smaller of orders and offers is traded, the larger side served pro
+    rata. The transport part of the delivered price is paid out of the model (carriers' fuel and fees).
+    The cheapest delivered price a trader without a phone knows is the town's replacement cost.
     """
     t, p = model.traders, model.p
-    price = model.wholesale[good]
-    if good == IMPORTS:
-        state_price = p.import_unit_price_yuan * model.won_per_yuan * (1.0 + p.state_import_markup)
-        price[:] = np.where(model.geo.border, np.maximum(price, state_price), price)
-    offers = _wholesale_offers(model, good)
-    supply = sum(group_sum(offer, town, model.n_towns) for _, offer, town in offers)
+    price = model.wholesale_prices(good)
+    offers = producer_offers(model, good)
+    supply = _total_offer(model, offers)
     best_phone, best_local, delivered = _best_sources(model, price, supply > 0)
     towns = np.arange(model.n_towns)
     model.replacement_cost[good] = np.where(
@@ -141,49 +158,48 @@ def source_wholesale(model: JangmadangModel, good: int) -> None:
     t.bought_won += cost
     t.stock += bought
     model.ledger.record("won", "transport", -(bought * (unit_cost - price[source])).sum())
-
-    sell_fill = fill_ratio(supply, demand)
-    for table_name, offer, town in offers:
-        sold = offer * sell_fill[town]
-        revenue = sold * price[town]
-        if table_name == "households":
-            h = model.households
-            h.food_kg -= sold
-            h.won += revenue
-            h.income_informal_won += revenue
-        elif table_name == "smugglers":
-            model.smugglers.stock -= sold
-            model.smugglers.won += revenue
-        else:
-            model.markets.state_stock -= sold
-            model.state_trade_won += revenue.sum()
-            model.state_import_bill_yuan += sold.sum() * p.import_unit_price_yuan
-    price *= np.exp(excess_demand_step(model, demand, supply))
+    _pay_sellers(model, offers, fill_ratio(supply, demand), price)
+    model.wholesale_orders[good], model.wholesale_sold[good] = demand, np.minimum(demand, supply)
     model.tally[f"wholesale_{GOOD_NAMES[good]}"] += bought.sum()
 
 
+def excess_demand_step(model: JangmadangModel, demand: np.ndarray, supply: np.ndarray) -> np.ndarray:
+    """Log price change per town: `price_adjustment_rate` x log(demand / supply), capped at
+    `max_price_change_per_month`; up by the cap where there is demand and nothing offered; no change
+    where nobody asks (no trade, no quote)."""
+    p = model.p
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = np.clip(np.nan_to_num(np.log(demand / supply)), -50.0, 50.0)
+    step = np.clip(p.price_adjustment_rate * ratio, -1.0, 1.0) * p.max_price_change_per_month
+    step = np.where((supply <= 0) & (demand > 0), p.max_price_change_per_month, step)
+    return np.where(demand > 0, step, 0.0)
+
+
 def sell_retail(model: JangmadangModel, good: int) -> None:
-    """Retail trade and retail prices (ODD 7.5.2): households buy `good` from their town's traders.
+    """Retail trade and prices (ODD 7.5.2): households buy `good` in their town's market.
 
-    Grain: a household wants enough to hold `food_buffer_months` of its need, and puts
-    `grain_saving_share` of its spare cash into stored grain (grain is a store of value when money is
-    not); it spends up to all its cash on grain. Imported goods: it spends `consumer_goods_spend_share`
-    of the cash left, less in proportion as a unit costs more than `import_unit_value_kg_grain` kg of
-    grain. A closed official market keeps `closed_market_trade_share` of its trade. The smaller side of
-    each town's market is served in full, the larger pro rata. Bought grain goes to the household's
-    store; imported goods are consumed.
+    Sellers are the town's traders (a closed official market keeps `closed_market_trade_share` of their
+    trade) and the producers and importers of the town with goods still on offer. Grain: a household
+    wants enough to hold `food_buffer_months` of its need, and puts `grain_saving_share` of its spare
+    cash into stored grain (grain is a store of value when money is not); it spends up to all its cash
+    on grain. Imported goods: it spends `consumer_goods_spend_share` of the cash left, less in proportion
+    as a unit costs more than `import_unit_value_kg_grain` kg of grain. The smaller side of each town's
+    market is served in full, the larger pro rata. Bought grain goes to the household's store; imported
+    goods are consumed.
 
-    The town's markup then moves with its excess demand (`excess_demand_step`, down by the cap where
-    goods found no buyer), within `retail_markup_bounds`, and the retail price becomes the replacement
-    cost plus margin, times the markup. A town with no known source keeps its price moving by the
-    markup step alone.
+    The price then moves with the town's excess demand (`excess_demand_step`; traders' wholesale orders
+    there count as demand, and what producers offered them as supply). Where nothing at all is on offer
+    it rises no higher than the replacement cost plus margin times `max_markup_over_cost`. In border
+    towns imported goods never sell below the state companies' price, their landed cost at the going
+    exchange rate plus `state_import_markup`.
     """
     t, h, p, m = model.traders, model.households, model.p, model.markets
     price = model.prices[good]
     selling = t.active & (t.good == good)
     open_share = np.where(m.closed_until > model.month, p.closed_market_trade_share, 1.0)
-    offer = selling * t.stock * open_share[t.town]
-    supply = group_sum(offer, t.town, model.n_towns)
+    trader_offer = selling * t.stock * open_share[t.town]
+    producers = producer_offers(model, good)
+    supply = group_sum(trader_offer, t.town, model.n_towns) + _total_offer(model, producers)
 
     home_price = price[h.town]
     affordable = h.active * h.won / home_price
@@ -197,26 +213,28 @@ def sell_retail(model: JangmadangModel, good: int) -> None:
 
     bought = wanted * fill_ratio(demand, supply)[h.town]
     h.won -= np.minimum(bought * home_price, h.won)
-    sold = offer * fill_ratio(supply, demand)[t.town]
+    sell_fill = fill_ratio(supply, demand)
+    sold = trader_offer * sell_fill[t.town]
     t.stock -= sold
     t.won += sold * price[t.town]
     t.sales_won += sold * price[t.town]
     t.sold_units += sold
+    _pay_sellers(model, producers, sell_fill, price)
     if good == GRAIN:
         h.food_kg += bought
     else:
         model.ledger.record("import_units", "consumed", -bought.sum())
     model.tally[f"retail_{GOOD_NAMES[good]}"] += bought.sum()
-    model.tally[f"retail_{GOOD_NAMES[good]}_won"] += (sold * price[t.town]).sum()
 
-    step = excess_demand_step(model, demand, supply)
-    step = np.where((demand <= 0) & (supply > 0), -p.max_price_change_per_month, step)
-    markup = model.markup[good]
-    markup[:] = np.clip(markup * np.exp(step), *p.retail_markup_bounds)
-    cost = model.replacement_cost[good]
-    price[:] = np.where(
-        np.isfinite(cost), cost / (1.0 - p.trader_margin_share) * markup, price * np.exp(step)
-    )
+    all_demand = demand + model.wholesale_orders[good]
+    all_supply = supply + model.wholesale_sold[good]
+    price *= np.exp(excess_demand_step(model, all_demand, all_supply))
+    # With nothing at all on offer, the quote is what bringing the good in would cost, if anyone knows.
+    bring_in = model.replacement_cost[good] / (1.0 - p.trader_margin_share) * p.max_markup_over_cost
+    price[:] = np.where((all_supply <= 0) & np.isfinite(bring_in), np.minimum(price, bring_in), price)
+    if good == IMPORTS:
+        state_price = p.import_unit_price_yuan * model.won_per_yuan * (1.0 + p.state_import_markup)
+        price[:] = np.where(model.geo.border, np.maximum(price, state_price), price)
     model.market_demand[good], model.market_supply[good] = demand, supply
 
 
