@@ -151,38 +151,45 @@ class Parameters:
 
     @classmethod
     def build(cls, **overrides: Any) -> Parameters:
-        """Parameters with `overrides` applied; schedules accept a number or a `{date: value}` mapping."""
+        """Parameters with `overrides` applied; schedules accept a number or a `{date: value}` mapping.
+
+        Raises TypeError for an unknown name (suggesting the nearest one) and ValueError naming the
+        parameter for a bad value.
+        """
         names = {f.name: f for f in fields(cls)}
-        for key in overrides:
+        values = {}
+        for key, value in overrides.items():
             if key not in names:
                 close = difflib.get_close_matches(key, names, n=1)
                 hint = f" Did you mean {close[0]!r}?" if close else ""
                 raise TypeError(f"unknown model parameter {key!r}.{hint}")
-        values = {
-            key: Schedule.of(value) if names[key].type == "Schedule" else value
-            for key, value in overrides.items()
-        }
+            try:
+                values[key] = Schedule.of(value) if names[key].type == "Schedule" else value
+            except ValueError as error:
+                raise ValueError(f"{key}: {error}") from None
         params = cls(**values)
         params.validate()
         return params
 
     def validate(self) -> None:
+        """Check values the model cannot run with; the message names the parameter."""
         if self.households < 1:
             raise ValueError(f"households must be at least 1, not {self.households}")
         if self.grid_width < 1 or self.grid_height < 2:
-            raise ValueError("the grid needs at least 1 column and 2 rows (the border row and the interior)")
+            raise ValueError("grid_width and grid_height: the grid needs at least 1 column and 2 rows")
         if not 2 <= self.market_towns <= self.grid_width * self.grid_height:
             raise ValueError(
                 "market_towns must be from 2 (a border and an interior town) to the grid's cell count"
             )
+        for name in ("start", "end", "redenomination_date"):
+            try:
+                to_month(getattr(self, name))
+            except ValueError as error:
+                raise ValueError(f"{name}: {error}") from None
         if to_month(self.end) < to_month(self.start):
             raise ValueError(f"end {self.end} is before start {self.start}")
 
     @property
     def weight(self) -> float:
-        """Real households (and traders, smugglers, officials) one modelled agent stands for."""
+        """Real households (or traders, smugglers) one modelled agent stands for; officials are one a town."""
         return self.real_households / self.households
-
-    @property
-    def months(self) -> int:
-        return to_month(self.end) - to_month(self.start) + 1

@@ -15,6 +15,7 @@ def test_agents_are_mesa_handles_on_their_rows():
     assert model.households.food_kg[agent.row] == 123.0
     model.households.won[agent.row] = 7.0
     assert agent.won == 7.0
+    assert model.handle("households", agent.row) is agent
     assert agent.town_cell in list(model.grid.all_cells)
 
 
