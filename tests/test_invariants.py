@@ -1,5 +1,7 @@
 """Stock-flow invariants at every step, and property-based runs over random valid parameters."""
 
+import os
+
 import numpy as np
 import pytest
 from conftest import small_model, tiny_model
@@ -48,7 +50,13 @@ schedule = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized so that CI sees the same examples every run; for a deeper search set JANGMADANG_EXAMPLES.
+@settings(
+    max_examples=int(os.environ.get("JANGMADANG_EXAMPLES", 60)),
+    derandomize=not os.environ.get("JANGMADANG_EXAMPLES"),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(
     seed=st.integers(0, 2**32 - 1),
     households=st.integers(1, 300),
@@ -69,6 +77,15 @@ schedule = st.one_of(
     crackdown_rate_per_month=unit,
     redenomination_date=st.sampled_from(["1990-01", "1991-03", "2009-12"]),
     defectors_abroad=st.floats(0.0, 5e6),
+    trader_margin_share=st.floats(0.0, 0.9),
+    transport_cost_share_per_cell=unit,
+    consumer_goods_spend_share=unit,
+    grain_saving_share=unit,
+    fx_saving_share=unit,
+    yuan_sale_share_per_month=unit,
+    redenomination_cap_old_won=st.floats(0.0, 1e9),
+    death_rate_per_person_year=st.floats(0.0, 0.5),
+    bribe_protection=unit,
 )
 def test_invariants_hold_and_outputs_are_finite_for_any_valid_parameters(seed, **parameters):
     model = tiny_model(

@@ -6,13 +6,27 @@ from conftest import tiny_model
 
 from sim.accounting import holdings
 from sim.core.schedule import to_month
-from sim.processes.border import exchange_currency, smuggle
+from sim.processes.border import deliver_remittances, exchange_currency, import_legally, smuggle
 from sim.processes.enforcement import collect_stall_fees, crack_down, invest_official_funds, take_bribes
-from sim.processes.entry_exit import enter_trade, exit_trade, start_trading
-from sim.processes.livelihood import dissolve_empty_households, eat, famine_deaths
+from sim.processes.entry_exit import (
+    enter_smuggling,
+    enter_trade,
+    exit_trade,
+    start_trading,
+    start_trained_businesses,
+    take_stalls,
+)
+from sim.processes.livelihood import births_and_deaths, dissolve_empty_households, eat, famine_deaths
 from sim.processes.production import harvest
-from sim.processes.state import distribute_rations, pay_wages, redenominate_currency
-from sim.processes.trade import open_books, sell_retail, source_wholesale
+from sim.processes.state import (
+    deliver_food_aid,
+    distribute_rations,
+    pay_wages,
+    read_drivers,
+    redenominate_currency,
+    sell_in_state_shops,
+)
+from sim.processes.trade import open_books, sell_retail, settle_accounts, source_wholesale
 from sim.state import DAYS_PER_MONTH, GRAIN, IMPORTS
 
 
@@ -275,3 +289,118 @@ def test_open_books_clears_the_month(tiny):
     open_books(tiny)
     assert tiny.households.income_formal_won.sum() == 0.0 and tiny.traders.sales_won[0] == 0.0
     assert tiny.traders.worth_at_start_won[0] == 20.0
+
+
+def test_read_drivers_takes_each_schedule_at_the_month():
+    model = tiny_model(sanctions={1990: 0.0, "2016-03": 0.6}, border_enforcement=0.25)
+    model.month = to_month("2016-02")
+    read_drivers(model)
+    assert model.now.sanctions == 0.0 and model.now.border_enforcement == 0.25
+    model.month = to_month("2016-03")
+    read_drivers(model)
+    assert model.now.sanctions == 0.6
+
+
+def test_food_aid_goes_to_hungry_households_by_members(tiny):
+    everyone_in_town(tiny, food_kg=0.0, members=2, hungry_months=0)
+    h = tiny.households
+    h.hungry_months[:3] = 1
+    h.members[0] = 4
+    tiny.now.food_aid_mt = 0.001
+    deliver_food_aid(tiny)
+    assert (h.food_kg[3:] == 0).all()
+    assert h.food_kg[0] == pytest.approx(2 * h.food_kg[1])
+    assert h.food_kg.sum() * tiny.weight == pytest.approx(0.001e9 / 12)
+
+
+def test_state_shops_take_a_share_of_cash_while_they_have_goods(tiny):
+    everyone_in_town(tiny, won=100.0)
+    tiny.now.state_economy_index = 0.5
+    sell_in_state_shops(tiny)
+    assert np.allclose(tiny.households.won, 100.0 * (1 - 0.3 * 0.5))
+    assert tiny.ledger.this_month("won", "state_shops") == pytest.approx(-15.0 * len(tiny.households))
+
+
+def test_remittances_reach_families_through_brokers_and_stop_at_a_closed_border():
+    received = {}
+    for enforcement in (0.0, 1.0):
+        model = tiny_model(households=500)
+        add_smugglers(model, 2, yuan=0.0)
+        model.now.defectors_abroad, model.now.remitter_share = 20 * model.weight, 0.5
+        model.now.remittance_yuan_per_sender_year, model.now.broker_fee_share = 1_200.0, 0.25
+        model.now.border_enforcement = enforcement
+        deliver_remittances(model)
+        families = model.households.remittance_family
+        assert families.sum() == 10
+        gross = 100.0 * (1 - 0.9 * enforcement**3)
+        assert np.allclose(model.households.yuan[families], 0.75 * gross)
+        assert model.smugglers.yuan.sum() == pytest.approx(10 * 0.25 * gross)
+        received[enforcement] = model.households.yuan.sum()
+    assert received[1.0] == pytest.approx(0.1 * received[0.0])
+
+
+def test_legal_imports_top_border_stocks_up_to_a_capacity_that_sanctions_cut():
+    stocked = {}
+    for sanctions in (0.0, 1.0):
+        model = tiny_model()
+        model.now.sanctions, model.now.border_enforcement = sanctions, 0.0
+        import_legally(model)
+        stock = model.markets.state_stock
+        assert (stock[~model.geo.border] == 0).all()
+        stocked[sanctions] = stock.sum()
+        import_legally(model)  # nothing sold: nothing more imported
+        assert model.markets.state_stock.sum() == pytest.approx(stocked[sanctions])
+    assert stocked[0.0] == pytest.approx(20.0 * 30 / 10.0)
+    assert stocked[1.0] == pytest.approx(0.1 * stocked[0.0])
+
+
+def test_settlement_hands_profit_and_spare_cash_to_the_household(tiny):
+    everyone_in_town(tiny, won=0.0)
+    add_traders(tiny, [0, 1], won=[1_000.0, 1_000.0], worth_at_start_won=[900.0, 900.0])
+    tiny.traders.sales_won = [1_000.0, 100.0]  # keeps 2 months of sales as working capital
+    settle_accounts(tiny)
+    assert tiny.traders.profit_won.tolist() == pytest.approx([100.0, 100.0])
+    assert tiny.traders.draw_won.tolist() == pytest.approx([50.0, 800.0])
+    assert tiny.households.won[[0, 1]].tolist() == pytest.approx([50.0, 800.0])
+
+
+def test_births_go_to_fed_households_and_are_booked():
+    model = tiny_model(birth_rate_per_person_year=6.0, death_rate_per_person_year=0.0)
+    everyone_in_town(model, members=10, hungry_months=0)
+    model.households.hungry_months[:15] = 2
+    births_and_deaths(model)
+    h = model.households
+    assert (h.members[:15] == 10).all() and h.members[15:].sum() > 150
+    assert model.ledger.this_month("persons", "births") == (h.members - 10).sum()
+
+
+def test_cart_traders_who_can_pay_take_stalls_where_tolerated():
+    for tolerance in (0.0, 1.0):
+        model = tiny_model()
+        everyone_in_town(model)
+        add_traders(model, range(6), won=[1e6, 1e6, 1e6, 0.0, 0.0, 0.0], stall=False)
+        model.now.market_tolerance, model.now.stall_fee_won_per_day = tolerance, 10.0
+        take_stalls(model)
+        assert model.traders.stall.tolist() == [tolerance == 1.0] * 3 + [False] * 3
+
+
+def test_training_starts_businesses_at_the_scheduled_rate():
+    model = tiny_model(households=3_000)
+    model.now.training_startups_per_year = 12 * 40 * model.weight  # 40 a month in model units
+    start_trained_businesses(model)
+    assert model.traders.n_active == pytest.approx(40, abs=20)
+
+
+def test_smuggling_is_taken_up_in_border_towns_only_and_not_at_a_closed_border():
+    for enforcement in (0.0, 1.0):
+        model = tiny_model(households=2_000, smuggler_entry_rate_per_month=1.0)
+        model.prices[IMPORTS] *= 10  # a crossing pays
+        model.now.border_enforcement, model.now.sanctions = enforcement, 0.0
+        enter_smuggling(model)
+        homes = model.smugglers.household
+        if enforcement == 1.0:
+            assert len(homes) == 0
+        else:
+            on_border = model.geo.border[model.households.town]
+            assert len(homes) == on_border.sum() > 0
+            assert on_border[homes].all()

@@ -39,8 +39,7 @@ def draw_members(rng: np.random.Generator, weights: np.ndarray, count: int) -> n
 
 def allocate(total_per_group: np.ndarray, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Split each group's total among its members in proportion to `weights` (0 where they sum to 0)."""
-    n_groups = len(total_per_group)
-    weight_sum = group_sum(weights, group, n_groups)
+    weight_sum = group_sum(weights, group, len(total_per_group))[group]
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_weight = np.where(weight_sum > 0, total_per_group / weight_sum, 0.0)
-    return weights * per_weight[group]
+        share = np.where(weight_sum > 0, weights / weight_sum, 0.0)  # in [0, 1], also for tiny sums
+    return total_per_group[group] * share

@@ -112,7 +112,9 @@ def exchange_currency(model: JangmadangModel) -> None:
         h.won += hh_sell * sell_fill * rate - hh_buy_won * buy_fill
         s.yuan += sm_buy_won * buy_fill / rate - sm_sell * sell_fill
         s.won += sm_sell * sell_fill * rate - sm_buy_won * buy_fill
-        step += p.fx_adjustment_rate * np.clip(np.log(demand_won / rate / supply_yuan), -1.0, 1.0)
+        with np.errstate(over="ignore"):
+            excess = np.clip(np.log(demand_won / rate / supply_yuan), -1.0, 1.0)
+        step += p.fx_adjustment_rate * excess
         model.tally["fx_traded_yuan"] += traded_yuan
     model.won_per_yuan = rate * np.exp(np.clip(step, -1, 1) * p.max_price_change_per_month)
 
