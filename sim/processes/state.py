@@ -31,8 +31,8 @@ def redenominate_currency(model: JangmadangModel) -> None:
 
     Every holder's won is exchanged at `redenomination_ratio` old won per new won up to
     `redenomination_cap_old_won`; cash above the cap is exchanged at the punitive
-    `redenomination_excess_ratio`. The difference is destroyed. Prices and the exchange rate are
-    re-expressed in new won; wages are already scheduled in new won.
+    `redenomination_excess_ratio`. The difference is destroyed. The state trading companies' won, prices
+    and the exchange rate are re-expressed in new won; wages are already scheduled in new won.
     """
     p = model.p
     if model.month != to_month(p.redenomination_date):
@@ -45,6 +45,7 @@ def redenominate_currency(model: JangmadangModel) -> None:
             + np.maximum(old - p.redenomination_cap_old_won, 0.0) / p.redenomination_excess_ratio
         )
     model.traders.official_stake_won /= p.redenomination_ratio
+    model.state_trade_won /= p.redenomination_ratio  # the state's own accounts convert without a cap
     model.prices /= p.redenomination_ratio
     model.won_per_yuan /= p.redenomination_ratio
     model.ledger.rebase("won", 1.0 / p.redenomination_ratio)
