@@ -84,9 +84,7 @@ def run_size(households: int, start: str, end: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000, 1_000_000])
-    parser.add_argument(
-        "--start", default="1994-01", help="first month (default: the famine years, busy markets)"
-    )
+    parser.add_argument("--start", default="1994-01", help="first month (default: the famine years, busy markets)")
     parser.add_argument("--end", default="1996-12")
     parser.add_argument("--full-history", action="store_true", help="run 1990-01 to 2020-12 instead")
     args = parser.parse_args()
@@ -115,13 +113,9 @@ def main() -> None:
     exponent = None
     if len(big) >= 2:
         exponent = float(
-            np.polyfit(
-                np.log([r["households"] for r in big]), np.log([r["seconds_per_step"] for r in big]), 1
-            )[0]
+            np.polyfit(np.log([r["households"] for r in big]), np.log([r["seconds_per_step"] for r in big]), 1)[0]
         )
-        print(
-            f"Scaling exponent of time per step against households (>= 10^4): {exponent:.2f} (1.0 is linear)"
-        )
+        print(f"Scaling exponent of time per step against households (>= 10^4): {exponent:.2f} (1.0 is linear)")
 
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"throughput-{time.strftime('%Y%m%d-%H%M%S')}.json"

@@ -62,8 +62,6 @@ def check_accounts(model: JangmadangModel, rtol: float = 1e-9) -> None:
         scale = max(abs(expected), abs(held[stock]), 1.0)
         if not np.isfinite(held[stock]) or abs(held[stock] - expected) > rtol * scale:
             flows = dict(model.ledger.total[stock])
-            problems.append(
-                f"{stock}: held {held[stock]:.12g}, ledger explains {expected:.12g} (flows {flows})"
-            )
+            problems.append(f"{stock}: held {held[stock]:.12g}, ledger explains {expected:.12g} (flows {flows})")
     if problems:
         raise AccountingError(f"month {model.date}: " + "; ".join(problems))

@@ -1,48 +1,148 @@
-"""The `jangmadang` command line."""
+"""The `jangmadang` command line: run, sweep, list, validate, plot.
+
+Every problem with the user's input is one message naming the file, the field and what is allowed,
+with exit code 2; a sweep in which some runs failed finishes the others and exits with 1.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import pandas as pd
 import typer
+import yaml
 
-from sim.experiments.run import run_and_save, summary_lines
+from sim.experiments.run import run_scenario, summary_lines
+from sim.experiments.sweep import check_points, load_sweep, run_sweep
+from sim.scenarios import SCENARIO_DIR, ScenarioError, list_scenarios, load_scenario, read_yaml
+from sim.visualization.dashboard import plot_dashboard
+from sim.visualization.sweep_plot import plot_sweep
 
 app = typer.Typer(
-    help="Jangmadang: an agent-based simulation of North Korea's informal markets.", no_args_is_help=True
+    help="Jangmadang: an agent-based simulation of North Korea's informal markets, 1990-2020.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
 )
 
 
-@app.callback()
-def _main() -> None:
-    """Jangmadang: an agent-based simulation of North Korea's informal markets, 1990-2020."""
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"jangmadang: {message}", err=True)
+    return typer.Exit(code)
+
+
+def parse_sets(pairs: list[str]) -> dict[str, Any]:
+    """`key=value` pairs; values are read as YAML, so numbers, dates and {date: value} mappings work."""
+    overrides = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise fail(f"--set {pair!r}: expected key=value, e.g. --set households=5000 or --set sanctions=0.5")
+        try:
+            overrides[key.strip()] = yaml.safe_load(value)
+        except yaml.YAMLError:
+            raise fail(f"--set {pair!r}: the value is not a number, date or {{date: value}} mapping") from None
+    return overrides
 
 
 @app.command()
 def run(
-    out: Annotated[
-        Path, typer.Option(help="Folder for timeseries.csv, markets.csv and dashboard.png.")
-    ] = Path("outputs/baseline"),
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same series.")] = 1,
-    households: Annotated[
-        int | None, typer.Option(help="Household agents (default 58,875: 1:100 of the 2008 census).", min=1)
+    scenario: Annotated[str, typer.Argument(help="Scenario name (see `jangmadang list`) or YAML file.")] = "baseline",
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).", min=0)] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Change a setting: households=5000, sanctions=0.5, drivers.sanctions.2017-08=0.6"),
     ] = None,
-    end: Annotated[
-        str | None, typer.Option(help="Last month to simulate, YYYY-MM (default 2020-12).")
-    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: outputs/<scenario>).")] = None,
 ) -> None:
-    """Run the baseline history (1990-2020) and write its time series and dashboard."""
-    parameters = {
-        key: value for key, value in {"households": households, "end": end}.items() if value is not None
-    }
+    """Run one scenario; write timeseries.csv, markets.csv, dashboard.png and manifest.json."""
+    overrides = parse_sets(set_ or [])
     try:
-        result = run_and_save(out, seed=seed, **parameters)
-    except (TypeError, ValueError) as error:
-        typer.echo(f"jangmadang run: {error}", err=True)
-        raise typer.Exit(2) from None
+        loaded = load_scenario(scenario, overrides, source="--set")
+    except ScenarioError as error:
+        raise fail(str(error)) from None
+    if seed is not None:
+        loaded = loaded.with_overrides({}, seed=seed)
+    result = run_scenario(loaded, out or Path("outputs") / loaded.name, overrides)
     for line in summary_lines(result):
         typer.echo(line)
+
+
+@app.command()
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(help="Sweep YAML file (see scenarios/sweeps/).")],
+    workers: Annotated[int | None, typer.Option(help="Parallel runs (default: all cores).", min=1)] = None,
+    backend: Annotated[str, typer.Option(help="'process' (this machine) or 'ray' (a Ray cluster).")] = "process",
+    address: Annotated[str | None, typer.Option(help="Ray cluster address (default: start a local Ray).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: outputs/sweeps/<name>).")] = None,
+    csv: Annotated[bool, typer.Option(help="Also write timeseries.csv.")] = False,
+) -> None:
+    """Run a sweep with replicates; started again, it skips the runs already written."""
+    if backend not in ("process", "ray"):
+        raise fail(f"--backend {backend!r}: use 'process' or 'ray'")
+    try:
+        loaded = load_sweep(sweep_file)
+    except ScenarioError as error:
+        raise fail(str(error)) from None
+    result = run_sweep(loaded, out or Path("outputs") / "sweeps" / loaded.name, workers, backend, address, csv)
+    total = len(loaded.runs)
+    typer.echo(
+        f"{loaded.name}: {total - len(result.failed)} of {total} runs written "
+        f"({result.skipped} already there); series in {result.out_dir / 'timeseries.parquet'}"
+    )
+    if result.failed:
+        for run_id, error in sorted(result.failed.items()):
+            typer.echo(f"  failed {run_id}: {error}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_() -> None:
+    """List the shipped scenarios and sweeps."""
+    for name, description in list_scenarios():
+        first = description.split(". ")[0]
+        typer.echo(f"{name:<22} {first if len(first) <= 90 else first[:89] + '…'}")
+    sweeps = sorted((SCENARIO_DIR / "sweeps").glob("*.yaml"))
+    if sweeps:
+        typer.echo("\nsweeps:")
+        for path in sweeps:
+            typer.echo(f"  {path}")
+
+
+@app.command()
+def validate(file: Annotated[Path, typer.Argument(help="Scenario or sweep YAML file.")]) -> None:
+    """Check a scenario or sweep file without running it."""
+    try:
+        _, data = read_yaml(file)
+        if isinstance(data, dict) and "scenario" in data:
+            loaded = load_sweep(file)
+            check_points(loaded)
+            typer.echo(f"{file}: valid sweep of {len(loaded.runs)} runs on scenario {loaded.scenario.name!r}.")
+        else:
+            scenario = load_scenario(file)
+            typer.echo(f"{file}: valid scenario {scenario.name!r}, {scenario.parameters.start} to "
+                       f"{scenario.parameters.end}, {scenario.parameters.households:,} households.")  # fmt: skip
+    except ScenarioError as error:
+        raise fail(str(error)) from None
+
+
+@app.command()
+def plot(folder: Annotated[Path, typer.Argument(help="Output folder of a run or a sweep.")]) -> None:
+    """Draw a run's dashboard, or a sweep's series with bands over replicates."""
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        raise fail(f"{folder}: no manifest.json; give the output folder of `jangmadang run` or `sweep`")
+    kind = json.loads(manifest.read_text()).get("kind")
+    if kind == "sweep":
+        frame = pd.read_parquet(folder / "timeseries.parquet")
+        if frame.empty:
+            raise fail(f"{folder}: the sweep has no finished runs to plot")
+        path = plot_sweep(frame, folder / "sweep.png", title=f"Jangmadang sweep: {folder.name}")
+    else:
+        series = pd.read_csv(folder / "timeseries.csv", parse_dates=["date"])
+        path = plot_dashboard(series, folder / "dashboard.png", title=f"Jangmadang: {folder.name}")
+    typer.echo(f"Plot: {path}")
 
 
 def main() -> None:

@@ -112,9 +112,7 @@ def measure(model: JangmadangModel) -> dict[str, float]:
 
     sample = model.gini_sample[h.active[model.gini_sample]]
     worth = (
-        h.won[sample]
-        + h.yuan[sample] * model.won_per_yuan
-        + h.food_kg[sample] * model.prices[GRAIN][h.town[sample]]
+        h.won[sample] + h.yuan[sample] * model.won_per_yuan + h.food_kg[sample] * model.prices[GRAIN][h.town[sample]]
     )
 
     yuan_per_dollar = model.now.yuan_per_dollar
@@ -127,9 +125,7 @@ def measure(model: JangmadangModel) -> dict[str, float]:
         "traders_women": (active_traders & t.woman).sum() * w,
         "women_share_of_traders": (active_traders & t.woman).sum() / n_traders if n_traders else 0.0,
         "traders_with_phone_share": (
-            (active_traders & (t.phone_rank < model.trader_phone_share())).sum() / n_traders
-            if n_traders
-            else 0.0
+            (active_traders & (t.phone_rank < model.trader_phone_share())).sum() / n_traders if n_traders else 0.0
         ),
         "smugglers": s.active.sum() * w,
         "markets": float((stalls_by_town >= model.p.min_stalls_per_market).sum()),
@@ -139,9 +135,7 @@ def measure(model: JangmadangModel) -> dict[str, float]:
         "import_price_won_per_unit": import_price,
         "import_price_dispersion": import_dispersion,
         "import_price_border_won": float(model.prices[IMPORTS][border].mean()),
-        "import_price_interior_won": float(model.prices[IMPORTS][~border].mean())
-        if (~border).any()
-        else np.nan,
+        "import_price_interior_won": float(model.prices[IMPORTS][~border].mean()) if (~border).any() else np.nan,
         "won_per_yuan": model.won_per_yuan,
         "won_per_dollar": model.won_per_yuan * yuan_per_dollar,
         "hunger_rate": (members * (h.intake_share < model.p.hungry_below_need_share)).sum() * w / population

@@ -35,10 +35,7 @@ def test_handles_follow_entry_and_exit_and_agentset_queries_work():
     assert len(traders) == model.traders.n_active > 0
     women = traders.select(lambda trader: trader.woman)
     assert len(women) == int((model.traders.active & model.traders.woman).sum())
-    assert (
-        Smuggler not in model.agents_by_type
-        or len(model.agents_by_type[Smuggler]) == model.smugglers.n_active
-    )
+    assert Smuggler not in model.agents_by_type or len(model.agents_by_type[Smuggler]) == model.smugglers.n_active
     assert len(model.agents) == sum(len(agent_set) for agent_set in model.agents_by_type.values())
 
 

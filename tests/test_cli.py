@@ -1,5 +1,6 @@
 """The `jangmadang` command as a user runs it: outputs written, bad input refused with exit code 2."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +15,9 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_run_writes_the_series_the_town_table_and_the_dashboard(tmp_path):
-    result = run("run", "--households", "800", "--end", "1995-12", "--out", str(tmp_path), "--seed", "3")
+    result = run("run", "--set", "households=800", "--set", "end=1995-12", "--out", str(tmp_path), "--seed", "3")
     assert result.returncode == 0, result.stderr
-    assert "Dashboard:" in result.stdout and "Market reliance" in result.stdout
+    assert "dashboard.png" in result.stdout and "Market reliance" in result.stdout
     series = pd.read_csv(tmp_path / "timeseries.csv")
     assert len(series) == 72 and series["date"].iloc[0] == "1990-01" and series["date"].iloc[-1] == "1995-12"
     assert {"population", "market_reliance_share", "won_per_yuan", "hunger_rate"} <= set(series.columns)
@@ -24,14 +25,19 @@ def test_run_writes_the_series_the_town_table_and_the_dashboard(tmp_path):
     assert len(towns) == 72 * 500
     png = (tmp_path / "dashboard.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 50_000
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["seed"] == 3 and manifest["overrides"] == {"households": 800, "end": "1995-12"}
+    assert "name: baseline" in next(iter(manifest["scenario_files"].values()))
+    assert manifest["environment"]["packages"]["mesa"].startswith("3.3")
 
 
 def test_bad_input_gets_one_clear_line_and_exit_code_2(tmp_path):
-    result = run("run", "--households", "800", "--end", "1989-06", "--out", str(tmp_path))
+    result = run("run", "--set", "households=800", "--set", "end=1989-06", "--out", str(tmp_path))
     assert result.returncode == 2
-    assert "end 1989-06 is before start 1990-01" in result.stderr
+    assert result.stderr.strip() == "jangmadang: --set: end: 1989-06 is before start 1990-01."
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "timeseries.csv").exists()
-    assert run("run", "--households", "0").returncode == 2
-    bad_date = run("run", "--end", "1995-13")
+    assert run("run", "--seed", "-1").returncode == 2
+    bad_date = run("run", "--set", "end=1995-13")
     assert bad_date.returncode == 2 and "end: not a date" in bad_date.stderr
+    assert run("run", "no_such_scenario").returncode == 2

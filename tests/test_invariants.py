@@ -34,9 +34,7 @@ def test_the_check_catches_a_negative_stock():
     model = tiny_model(end="1990-06")
     model.step()
     model.households.food_kg[0] = -5.0
-    model.ledger.record(
-        "grain_kg", "test", -5.0 - holdings(model)["grain_kg"] + model.ledger.expected("grain_kg")
-    )
+    model.ledger.record("grain_kg", "test", -5.0 - holdings(model)["grain_kg"] + model.ledger.expected("grain_kg"))
     with pytest.raises(AccountingError, match="negative"):
         check_accounts(model)
 
@@ -44,9 +42,7 @@ def test_the_check_catches_a_negative_stock():
 unit = st.floats(0.0, 1.0)
 schedule = st.one_of(
     unit,
-    st.dictionaries(st.integers(1988, 1993), unit, min_size=1, max_size=4).map(
-        lambda d: dict(sorted(d.items()))
-    ),
+    st.dictionaries(st.integers(1988, 1993), unit, min_size=1, max_size=4).map(lambda d: dict(sorted(d.items()))),
 )
 
 
@@ -88,9 +84,7 @@ schedule = st.one_of(
     bribe_protection=unit,
 )
 def test_invariants_hold_and_outputs_are_finite_for_any_valid_parameters(seed, **parameters):
-    model = tiny_model(
-        seed=seed, grid_width=8, grid_height=8, end="1992-06", check_invariants=True, **parameters
-    )
+    model = tiny_model(seed=seed, grid_width=8, grid_height=8, end="1992-06", check_invariants=True, **parameters)
     series = model.run()
     values = series.drop(columns="date").to_numpy(dtype=float)
     assert np.isfinite(values).all(), series.columns[~np.isfinite(values).all(axis=0)].tolist()

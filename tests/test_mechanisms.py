@@ -43,9 +43,7 @@ def test_with_full_tolerance_and_no_rations_markets_grow(baseline_1990s):
     tolerant_unfed = {"market_tolerance": 1.0, "pds_coverage": 0.0}
     reliance = mean_over_seeds("market_reliance_share", (1997, 2000), **tolerant_unfed)
     assert reliance > baseline_1990s["market_reliance_share"]
-    first_month = mean_over_seeds(
-        "market_reliance_share", (1990, 1990), end_month="1990-01", **tolerant_unfed
-    )
+    first_month = mean_over_seeds("market_reliance_share", (1990, 1990), end_month="1990-01", **tolerant_unfed)
     assert first_month < 0.02 and reliance > 5 * first_month
     tolerant_fed = {**NO_FAMINE, "market_tolerance": 1.0}
     assert reliance > 2 * mean_over_seeds("market_reliance_share", (1997, 2000), **tolerant_fed)
@@ -53,9 +51,7 @@ def test_with_full_tolerance_and_no_rations_markets_grow(baseline_1990s):
 
 def test_sanctions_raise_import_prices():
     years = (2003, 2008)
-    price = {
-        level: mean_over_seeds("import_price_won_per_unit", years, sanctions=level) for level in (0.0, 1.0)
-    }
+    price = {level: mean_over_seeds("import_price_won_per_unit", years, sanctions=level) for level in (0.0, 1.0)}
     assert price[1.0] > 1.1 * price[0.0]
 
 

@@ -158,9 +158,7 @@ def test_price_moves_with_excess_demand_and_moves_goods_exactly(tiny, stock, exp
     before, price = holdings(tiny), tiny.prices[GRAIN][1]
     sell_retail(tiny, GRAIN)
     after = holdings(tiny)
-    assert after["won"] == pytest.approx(before["won"]) and after["grain_kg"] == pytest.approx(
-        before["grain_kg"]
-    )
+    assert after["won"] == pytest.approx(before["won"]) and after["grain_kg"] == pytest.approx(before["grain_kg"])
     new_price = tiny.prices[GRAIN][1]
     assert new_price > price if expected == "up" else new_price < price
 
@@ -247,9 +245,7 @@ def test_an_empty_household_ends_with_its_trade(tiny):
 
 def test_hunger_pushes_households_into_trade_unless_the_state_forbids_it():
     for tolerance in (1.0, 0.0):
-        model = tiny_model(
-            households=2_000, necessity_entry_rate_per_month=0.5, base_entry_rate_per_month=0.0
-        )
+        model = tiny_model(households=2_000, necessity_entry_rate_per_month=0.5, base_entry_rate_per_month=0.0)
         everyone_in_town(model, free_woman=True, won=100.0, hungry_months=0)
         model.households.hungry_months[:1_000] = 2
         model.now.market_tolerance = tolerance

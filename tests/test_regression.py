@@ -47,6 +47,4 @@ def test_reference_run_matches_the_stored_summary():
         for year in stored[column]
         if current[column][year] != pytest.approx(stored[column][year], rel=1e-6, abs=1e-9)
     ]
-    assert not changed, "behaviour changed; if intended, regenerate (see module docstring):\n" + "\n".join(
-        changed
-    )
+    assert not changed, "behaviour changed; if intended, regenerate (see module docstring):\n" + "\n".join(changed)

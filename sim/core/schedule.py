@@ -36,6 +36,10 @@ def to_month(date: DateLike) -> Month:
     return year * 12 + month - 1
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | np.number) and not isinstance(value, bool) and np.isfinite(value)
+
+
 def month_label(month: Month) -> str:
     """'YYYY-MM' for a month number."""
     return f"{month // 12:04d}-{month % 12 + 1:02d}"
@@ -55,25 +59,38 @@ class Schedule:
     kind: Literal["step", "linear"] = "step"
 
     @classmethod
-    def of(cls, spec: float | Mapping[DateLike, float] | Schedule, kind: str = "step") -> Schedule:
+    def of(
+        cls,
+        spec: float | Mapping[DateLike, float] | Schedule,
+        low: float | None = None,
+        high: float | None = None,
+    ) -> Schedule:
         """Build a schedule from a constant, a `{date: value}` mapping, or another schedule.
 
-        A mapping may carry its own interpolation under the key "kind".
+        A mapping may set its interpolation under the key "kind" ("step", the default, or "linear").
+        Values outside [`low`, `high`] are refused.
         """
         if isinstance(spec, Schedule):
-            return spec
-        if isinstance(spec, int | float | np.number) and not isinstance(spec, bool):
-            return cls((0,), (float(spec),), "step")
-        if not isinstance(spec, Mapping) or not spec:
-            raise ValueError(f"a schedule is a number or a non-empty {{date: value}} mapping, not {spec!r}")
-        points = dict(spec)
-        kind = str(points.pop("kind", kind))
-        if kind not in ("step", "linear"):
-            raise ValueError(f"schedule kind must be 'step' or 'linear', not {kind!r}")
-        months = [to_month(date) for date in points]
-        if months != sorted(months) or len(set(months)) != len(months):
-            raise ValueError(f"schedule dates must be distinct and in increasing order: {list(points)}")
-        return cls(tuple(months), tuple(float(v) for v in points.values()), kind)  # type: ignore[arg-type]
+            months, values, kind = spec.months, spec.values, spec.kind
+        elif _is_number(spec):
+            months, values, kind = (0,), (float(spec),), "step"
+        elif isinstance(spec, Mapping) and spec:
+            points = dict(spec)
+            kind = points.pop("kind", "step")
+            if kind not in ("step", "linear"):
+                raise ValueError(f"a schedule's kind is 'step' or 'linear', not {kind!r}")
+            if not points or not all(_is_number(value) for value in points.values()):
+                raise ValueError("a schedule maps dates to numbers")
+            months = tuple(to_month(date) for date in points)
+            if list(months) != sorted(set(months)):
+                raise ValueError(f"schedule dates must be distinct and in increasing order: {list(points)}")
+            values = tuple(float(value) for value in points.values())
+        else:
+            raise ValueError("a schedule is a number or a {date: value} mapping")
+        if (low is not None and min(values) < low) or (high is not None and max(values) > high):
+            allowed = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+            raise ValueError(f"schedule values must be {allowed}")
+        return cls(months, values, kind)
 
     def at(self, month: Month) -> float:
         """The value in force in `month`."""

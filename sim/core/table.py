@@ -23,9 +23,7 @@ class AgentTable:
     def __init__(self, columns: Columns, capacity: int = 16) -> None:
         columns = {"active": np.bool_, **columns}
         object.__setattr__(self, "_columns", {name: np.dtype(dt) for name, dt in columns.items()})
-        object.__setattr__(
-            self, "_data", {name: np.zeros(max(capacity, 1), dt) for name, dt in columns.items()}
-        )
+        object.__setattr__(self, "_data", {name: np.zeros(max(capacity, 1), dt) for name, dt in columns.items()})
         object.__setattr__(self, "n", 0)
 
     @property

@@ -1,43 +1,62 @@
-"""Run the model once and write its outputs: the monthly series, the per-town series and a dashboard."""
+"""One run of a scenario, with its outputs: the monthly series, the per-town series, a dashboard, a manifest."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
+from sim.experiments.provenance import environment, write_atomically, write_json
 from sim.model import JangmadangModel
+from sim.scenarios import Scenario
 from sim.visualization.dashboard import plot_dashboard
 
 
 @dataclass(frozen=True)
 class RunResult:
     series: pd.DataFrame
-    timeseries_csv: Path
-    markets_csv: Path
-    dashboard_png: Path
+    out_dir: Path
     seconds: float
     households: int
 
 
-def run_and_save(
-    out_dir: Path, seed: int = 1, title: str = "Jangmadang baseline", **parameters: Any
-) -> RunResult:
-    """Run one simulation and write `timeseries.csv`, `markets.csv` and `dashboard.png` into `out_dir`."""
+def simulate(scenario: Scenario) -> JangmadangModel:
+    """Run a scenario's model to its end month with the scenario's seed."""
+    model = JangmadangModel(seed=scenario.seed, **scenario.parameters.as_kwargs())
+    model.run()
+    return model
+
+
+def run_scenario(scenario: Scenario, out_dir: Path, overrides: dict | None = None) -> RunResult:
+    """Run and write `timeseries.csv`, `markets.csv`, `dashboard.png` and `manifest.json` into `out_dir`."""
     started = time.perf_counter()
-    model = JangmadangModel(seed=seed, **parameters)
-    series = model.run()
+    model = simulate(scenario)
     seconds = time.perf_counter() - started
-    out_dir.mkdir(parents=True, exist_ok=True)
-    timeseries_csv = out_dir / "timeseries.csv"
-    series.to_csv(timeseries_csv, index=False, date_format="%Y-%m")
-    markets_csv = out_dir / "markets.csv"
-    model.market_timeseries().to_csv(markets_csv, index=False, date_format="%Y-%m")
-    dashboard_png = plot_dashboard(series, out_dir / "dashboard.png", title=title)
-    return RunResult(series, timeseries_csv, markets_csv, dashboard_png, seconds, model.p.households)
+    series = model.timeseries()
+    write_atomically(out_dir / "timeseries.csv", lambda path: series.to_csv(path, index=False, date_format="%Y-%m"))
+    markets = model.market_timeseries()
+    write_atomically(out_dir / "markets.csv", lambda path: markets.to_csv(path, index=False, date_format="%Y-%m"))
+    write_atomically(
+        out_dir / "dashboard.png",
+        lambda path: plot_dashboard(series, path, title=f"Jangmadang: {scenario.name}", image_format="png"),
+    )
+    write_json(
+        out_dir / "manifest.json",
+        {
+            "kind": "run",
+            "scenario": scenario.name,
+            "scenario_files": scenario.texts,
+            "scenario_hash": scenario.digest,
+            "overrides": overrides or {},
+            "seed": scenario.seed,
+            "households": scenario.parameters.households,
+            "seconds": seconds,
+            "environment": environment(),
+        },
+    )
+    return RunResult(series, out_dir, seconds, scenario.parameters.households)
 
 
 def summary_lines(result: RunResult) -> list[str]:
@@ -62,7 +81,5 @@ def summary_lines(result: RunResult) -> list[str]:
         f"population at the end: {last['population']:,.0f}.",
         f"Women among traders at the end: {pct(last['women_share_of_traders'])}; "
         f"official markets: {last['markets']:.0f}; stalls: {last['stalls']:,.0f}.",
-        f"Time series: {result.timeseries_csv}",
-        f"Per-town series: {result.markets_csv}",
-        f"Dashboard: {result.dashboard_png}",
+        f"Outputs in {result.out_dir}: timeseries.csv, markets.csv, dashboard.png, manifest.json",
     ]

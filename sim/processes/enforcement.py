@@ -64,11 +64,7 @@ def crack_down(model: JangmadangModel) -> None:
     exposed = t.active & raided[t.town]
     if not exposed.any():
         return
-    catch = (
-        p.crackdown_catch_share
-        * (1.0 - p.stall_protection * t.stall)
-        * (1.0 - p.bribe_protection * t.bribe_paid)
-    )
+    catch = p.crackdown_catch_share * (1.0 - p.stall_protection * t.stall) * (1.0 - p.bribe_protection * t.bribe_paid)
     caught = exposed & (model.rng.random(len(t)) < catch)
     confiscated = caught * t.stock
     fine = caught * (p.fine_share_of_capital * t.won)

@@ -49,9 +49,7 @@ def redenominate_currency(model: JangmadangModel) -> None:
     model.prices /= p.redenomination_ratio
     model.won_per_yuan /= p.redenomination_ratio
     model.ledger.rebase("won", 1.0 / p.redenomination_ratio)
-    model.ledger.record(
-        "won", "redenomination", model.holdings()["won"] - held_before / p.redenomination_ratio
-    )
+    model.ledger.record("won", "redenomination", model.holdings()["won"] - held_before / p.redenomination_ratio)
 
 
 def distribute_rations(model: JangmadangModel) -> None:

@@ -65,9 +65,7 @@ def producer_offers(model: JangmadangModel, good: int) -> Offers:
         months_left = (p.harvest_month - 1 - model.month % 12) % 12 or 12
         monthly_need = h.members * model.monthly_need_kg()
         surplus = np.maximum(h.food_kg - monthly_need * (months_left + p.food_buffer_months), 0.0)
-        relative = (
-            np.minimum(model.prices[GRAIN] / model.national_price(GRAIN), 1.0) ** p.farm_price_elasticity
-        )
+        relative = np.minimum(model.prices[GRAIN] / model.national_price(GRAIN), 1.0) ** p.farm_price_elasticity
         share = p.farm_sale_share_per_month * model.now.market_tolerance * relative[h.town]
         offer = (h.active & h.farm) * surplus * share
         return [("households", offer, h.town)]
@@ -137,9 +135,7 @@ def source_wholesale(model: JangmadangModel, good: int) -> None:
     supply = _total_offer(model, offers)
     best_phone, best_local, delivered = _best_sources(model, price, supply > 0)
     towns = np.arange(model.n_towns)
-    model.replacement_cost[good] = np.where(
-        best_local >= 0, delivered[towns, np.maximum(best_local, 0)], np.inf
-    )
+    model.replacement_cost[good] = np.where(best_local >= 0, delivered[towns, np.maximum(best_local, 0)], np.inf)
 
     buying = t.active & (t.good == good) & ~t.closing
     source = np.where(t.phone_rank < model.trader_phone_share(), best_phone[t.town], best_local[t.town])

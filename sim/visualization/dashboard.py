@@ -30,16 +30,16 @@ def _mark_history(ax: plt.Axes, dates: pd.Series) -> None:
         ax.axvline(pd.Timestamp(REDENOMINATION), color="grey", ls=":", lw=1, label="redenomination")
 
 
-def plot_dashboard(series: pd.DataFrame, path: Path, title: str = "Jangmadang baseline") -> Path:
+def plot_dashboard(
+    series: pd.DataFrame, path: Path, title: str = "Jangmadang baseline", image_format: str = "png"
+) -> Path:
     """Six panels: market reliance, traders and markets, prices, exchange rate, hunger, smuggling."""
     dates = series["date"]
     fig, axes = plt.subplots(3, 2, figsize=(13, 11), sharex=True, constrained_layout=True)
     (reliance, counts), (prices, fx), (hunger, smuggling) = axes
 
     reliance.plot(dates, 100 * series["market_reliance_share"], color="C0", label="reliant on markets")
-    reliance.plot(
-        dates, 100 * series["women_share_of_traders"], color="C3", ls="--", label="women among traders"
-    )
+    reliance.plot(dates, 100 * series["women_share_of_traders"], color="C3", ls="--", label="women among traders")
     reliance.set_ylabel("% of population / % of traders")
     reliance.set_title("Market reliance")
 
@@ -65,15 +65,11 @@ def plot_dashboard(series: pd.DataFrame, path: Path, title: str = "Jangmadang ba
     hunger.plot(dates, 100 * series["hunger_rate"], color="C3", label="hungry, % of population")
     hunger.set_ylabel("% of population")
     deaths = hunger.twinx()
-    deaths.plot(
-        dates, series["excess_deaths_cumulative"] / 1e3, color="k", lw=1, label="famine deaths (right)"
-    )
+    deaths.plot(dates, series["excess_deaths_cumulative"] / 1e3, color="k", lw=1, label="famine deaths (right)")
     deaths.set_ylabel("cumulative famine deaths, thousands")
     hunger.set_title("Hunger and famine mortality")
 
-    smuggling.plot(
-        dates, series["smuggling_volume_yuan"] / 1e6, color="C2", label="goods smuggled in, M yuan"
-    )
+    smuggling.plot(dates, series["smuggling_volume_yuan"] / 1e6, color="C2", label="goods smuggled in, M yuan")
     smuggling.plot(dates, series["remittances_yuan"] / 1e6, color="C9", label="remittances, M yuan")
     smuggling.set_ylabel("million yuan per month")
     seized = smuggling.twinx()
@@ -102,6 +98,6 @@ def plot_dashboard(series: pd.DataFrame, path: Path, title: str = "Jangmadang ba
         ax.set_xlabel("date (monthly)")
     fig.suptitle(title)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, format=image_format)
     plt.close(fig)
     return path

@@ -1,0 +1,270 @@
+"""Parameter sweeps with replicates, on all cores or on a Ray cluster.
+
+A sweep file names a base scenario and what to vary:
+
+    name: sanctions_2017_strength
+    description: ...
+    scenario: baseline               # name in scenarios/, or a path relative to this file
+    seed: 2024                       # the sweep's seed; each run's seed is derived from it
+    replicates: 5
+    set: {households: 20000}         # applied to every run
+    grid:                            # every combination of these values ...
+      drivers.sanctions.2017-08: [0.3, 0.6, 1.0]
+    latin_hypercube:                 # ... or a Latin-hypercube sample of ranges (not both)
+      samples: 20
+      ranges: {parameters.bribe_protection: [0.2, 0.9]}
+
+Each run writes its own Parquet file (`runs/<run id>.parquet`) atomically, so a sweep that is stopped
+and started again with the same command skips what is done and loses nothing; a run that raises is
+recorded in `failures/<run id>.json` and the others go on. The seed of each run depends only on the
+sweep's seed, the point and the replicate, so a run gives the same series alone, in a sweep, on any
+number of workers and on any backend.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import hashlib
+import itertools
+import multiprocessing
+import os
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from scipy.stats import qmc
+from tqdm import tqdm
+
+from sim.experiments.provenance import environment, write_atomically, write_json
+from sim.experiments.run import simulate
+from sim.scenarios import Scenario, ScenarioError, load_scenario, read_yaml, resolve, setting_path
+
+WORKER_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+class LatinHypercube(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    samples: int = Field(strict=True, ge=1)
+    ranges: dict[str, tuple[float, float]]
+
+
+class SweepFile(BaseModel):
+    """The keys of a sweep file."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    description: str = ""
+    scenario: str
+    seed: int = Field(default=1, strict=True, ge=0)
+    replicates: int = Field(default=1, strict=True, ge=1)
+    set: dict[str, Any] = Field(default_factory=dict)
+    grid: dict[str, list[Any]] = Field(default_factory=dict)
+    latin_hypercube: LatinHypercube | None = None
+
+    @model_validator(mode="after")
+    def _one_design(self) -> SweepFile:
+        if self.grid and self.latin_hypercube:
+            raise ValueError("use either grid or latin_hypercube, not both")
+        return self
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of a sweep: a point of the design, a replicate, and the seed derived for them."""
+
+    run_id: str
+    point: dict[str, Any]
+    replicate: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class Sweep:
+    name: str
+    path: Path
+    text: str
+    spec: SweepFile
+    scenario: Scenario  # the base scenario with the sweep's `set` applied
+    runs: list[RunSpec]
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    out_dir: Path
+    completed: int
+    skipped: int
+    failed: dict[str, str]  # run id -> error
+
+
+def run_seed(sweep_seed: int, point_index: int, replicate: int) -> int:
+    """The seed of one run, derived only from the sweep's seed, the point and the replicate."""
+    return int(np.random.SeedSequence([sweep_seed, point_index, replicate]).generate_state(1)[0])
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read and check a sweep file and expand it into its runs. Raises `ScenarioError` on any problem."""
+    path = Path(path)
+    text, data = read_yaml(path)
+    try:
+        spec = SweepFile.model_validate(data if isinstance(data, dict) else {})
+    except ValidationError as error:
+        item = error.errors()[0]
+        field = ".".join(str(part) for part in item["loc"]) or "sweep"
+        raise ScenarioError(f"{path}: {field}: {item['msg']} (keys: {', '.join(SweepFile.model_fields)}).") from None
+    scenario = load_scenario(resolve(spec.scenario, relative_to=path), overrides=spec.set, source=f"{path}: set")
+    points = _design(spec)
+    for key in points[0]:  # the paths must name settings; their values are checked run by run
+        setting_path(key, path)
+    runs = [
+        RunSpec(f"p{index:04d}-r{replicate:03d}", point, replicate, run_seed(spec.seed, index, replicate))
+        for index, point in enumerate(points)
+        for replicate in range(spec.replicates)
+    ]
+    return Sweep(spec.name, path, text, spec, scenario, runs)
+
+
+def _design(spec: SweepFile) -> list[dict[str, Any]]:
+    if spec.grid:
+        keys = list(spec.grid)
+        return [dict(zip(keys, values, strict=True)) for values in itertools.product(*spec.grid.values())]
+    if spec.latin_hypercube:
+        ranges = spec.latin_hypercube.ranges
+        unit = qmc.LatinHypercube(d=len(ranges), seed=spec.seed).random(spec.latin_hypercube.samples)
+        low, high = np.array([r[0] for r in ranges.values()]), np.array([r[1] for r in ranges.values()])
+        return [dict(zip(ranges, map(float, low + row * (high - low)), strict=True)) for row in unit]
+    return [{}]
+
+
+def check_points(sweep: Sweep) -> None:
+    """Validate every point of the design (what `jangmadang validate` does for a sweep)."""
+    for run in sweep.runs:
+        if run.replicate == 0:
+            sweep.scenario.with_overrides(run.point, source=f"{sweep.path}: point {run.run_id}")
+
+
+def execute_run(scenario_path: str, overrides: dict[str, Any], run: RunSpec, out_dir: str) -> tuple[str, str | None]:
+    """Worker: run one point and write `runs/<id>.parquet`; on any error write `failures/<id>.json`.
+
+    Returns (run id, error or None). Top-level so that process pools and Ray can ship it.
+    """
+    for key, value in WORKER_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
+    out = Path(out_dir)
+    failure = out / "failures" / f"{run.run_id}.json"
+    try:
+        scenario = load_scenario(scenario_path, overrides={**overrides, **run.point}, source=f"run {run.run_id}")
+        model = simulate(dataclasses.replace(scenario, seed=run.seed))
+        frame = model.timeseries()
+        identity = {"run_id": run.run_id, "replicate": run.replicate, "seed": run.seed, **run.point}
+        frame = pd.concat([pd.DataFrame({k: [v] * len(frame) for k, v in identity.items()}), frame], axis=1)
+        write_atomically(out / "runs" / f"{run.run_id}.parquet", lambda path: frame.to_parquet(path, index=False))
+        failure.unlink(missing_ok=True)
+        return run.run_id, None
+    except Exception as error:  # a failing run is recorded and the sweep goes on
+        message = f"{type(error).__name__}: {error}"
+        write_json(failure, {"run_id": run.run_id, "point": run.point, "seed": run.seed, "error": message,
+                             "traceback": traceback.format_exc()})  # fmt: skip
+        return run.run_id, message
+
+
+class RayExecutor(concurrent.futures.Executor):
+    """The `concurrent.futures` interface on Ray: a local instance, or a cluster at `address`."""
+
+    def __init__(self, address: str | None = None, workers: int | None = None) -> None:
+        import ray  # optional dependency: pip install jangmadang[ray]
+
+        self._ray = ray
+        ray.init(
+            address=address,
+            num_cpus=None if address else workers,
+            include_dashboard=False,
+            log_to_driver=False,
+            ignore_reinit_error=True,
+            runtime_env={"env_vars": WORKER_ENVIRONMENT},
+        )
+        self._remote: dict[Any, Any] = {}
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> concurrent.futures.Future:
+        remote = self._remote.setdefault(fn, self._ray.remote(fn))
+        return remote.remote(*args, **kwargs).future()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._ray.shutdown()
+
+
+def make_executor(backend: str, workers: int, address: str | None) -> concurrent.futures.Executor:
+    if backend == "ray":
+        return RayExecutor(address, workers)
+    if backend == "process":
+        return concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        )
+    raise ValueError(f"backend must be 'process' or 'ray', not {backend!r}")
+
+
+def run_sweep(
+    sweep: Sweep,
+    out_dir: Path,
+    workers: int | None = None,
+    backend: str = "process",
+    address: str | None = None,
+    csv: bool = False,
+    progress: bool = True,
+) -> SweepResult:
+    """Run every run of `sweep` not already written in `out_dir`, then gather the series."""
+    workers = workers or os.cpu_count() or 1
+    done = {path.stem for path in (out_dir / "runs").glob("*.parquet")}
+    todo = [run for run in sweep.runs if run.run_id not in done]
+    write_json(out_dir / "manifest.json", _manifest(sweep, backend, workers))
+    failed: dict[str, str] = {}
+    if todo:
+        scenario_path = str(sweep.scenario.path)
+        with make_executor(backend, workers, address) as executor, tqdm(
+            total=len(sweep.runs), initial=len(sweep.runs) - len(todo), unit="run", disable=not progress,
+            desc=sweep.name,
+        ) as bar:  # fmt: skip
+            futures = [executor.submit(execute_run, scenario_path, sweep.spec.set, run, str(out_dir)) for run in todo]
+            for future in concurrent.futures.as_completed(futures):
+                try:
+                    run_id, error = future.result()
+                except Exception as crash:  # the worker itself died
+                    run_id, error = "?", f"{type(crash).__name__}: {crash}"
+                if error:
+                    failed[run_id] = error
+                bar.update()
+                bar.set_postfix(failures=len(failed))
+    gather(sweep, out_dir, csv=csv)
+    return SweepResult(out_dir, completed=len(todo) - len(failed), skipped=len(sweep.runs) - len(todo), failed=failed)
+
+
+def gather(sweep: Sweep, out_dir: Path, csv: bool = False) -> pd.DataFrame:
+    """Combine the runs' files, in run order, into `timeseries.parquet` (and `.csv` on request)."""
+    files = [out_dir / "runs" / f"{run.run_id}.parquet" for run in sweep.runs]
+    frames = [pd.read_parquet(path) for path in files if path.exists()]
+    combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    write_atomically(out_dir / "timeseries.parquet", lambda path: combined.to_parquet(path, index=False))
+    if csv:
+        write_atomically(out_dir / "timeseries.csv", lambda path: combined.to_csv(path, index=False))
+    return combined
+
+
+def _manifest(sweep: Sweep, backend: str, workers: int) -> dict[str, Any]:
+    return {
+        "kind": "sweep",
+        "name": sweep.name,
+        "sweep_file": {str(sweep.path): sweep.text},
+        "sweep_hash": hashlib.sha256(sweep.text.encode()).hexdigest(),
+        "scenario": sweep.scenario.name,
+        "scenario_files": sweep.scenario.texts,
+        "scenario_hash": sweep.scenario.digest,
+        "set": sweep.spec.set,
+        "runs": [run.__dict__ for run in sweep.runs],
+        "backend": backend,
+        "workers": workers,
+        "environment": environment(),
+    }
