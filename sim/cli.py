@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 import yaml
 
+from sim import results
 from sim.experiments.run import run_scenario, summary_lines
 from sim.experiments.sweep import check_points, load_sweep, run_sweep
 from sim.scenarios import SCENARIO_DIR, ScenarioError, list_scenarios, load_scenario, read_yaml
@@ -134,14 +134,13 @@ def plot(folder: Annotated[Path, typer.Argument(help="Output folder of a run or 
     if not manifest.is_file():
         raise fail(f"{folder}: no manifest.json; give the output folder of `jangmadang run` or `sweep`")
     kind = json.loads(manifest.read_text()).get("kind")
+    frame = results.load(folder)
+    if frame.empty:
+        raise fail(f"{folder}: no finished runs to plot")
     if kind == "sweep":
-        frame = pd.read_parquet(folder / "timeseries.parquet")
-        if frame.empty:
-            raise fail(f"{folder}: the sweep has no finished runs to plot")
         path = plot_sweep(frame, folder / "sweep.png", title=f"Jangmadang sweep: {folder.name}")
     else:
-        series = pd.read_csv(folder / "timeseries.csv", parse_dates=["date"])
-        path = plot_dashboard(series, folder / "dashboard.png", title=f"Jangmadang: {folder.name}")
+        path = plot_dashboard(frame, folder / "dashboard.png", title=f"Jangmadang: {folder.name}")
     typer.echo(f"Plot: {path}")
 
 

@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from scipy.stats import qmc
 from tqdm import tqdm
@@ -268,3 +269,27 @@ def _manifest(sweep: Sweep, backend: str, workers: int) -> dict[str, Any]:
         "workers": workers,
         "environment": environment(),
     }
+
+
+def run_replicates(
+    scenario: str,
+    out_dir: Path,
+    replicates: int,
+    settings: dict[str, Any] | None = None,
+    grid: dict[str, list[Any]] | None = None,
+    seed: int = 1,
+    workers: int | None = None,
+) -> Path:
+    """Run a scenario `replicates` times (over an optional `grid`) as a sweep in `out_dir`; return the folder.
+
+    The sweep file is written into `out_dir` first, so the folder records how it was made and the same
+    call resumes it.
+    """
+    spec = {"name": out_dir.name, "scenario": str(resolve(scenario)), "seed": seed, "replicates": replicates,
+            "set": settings or {}, "grid": grid or {}}  # fmt: skip
+    path = out_dir / "sweep.yaml"
+    write_atomically(path, lambda target: target.write_text(yaml.safe_dump(spec, sort_keys=False)))
+    result = run_sweep(load_sweep(path), out_dir, workers=workers, progress=False)
+    if result.failed:
+        raise RuntimeError(f"{len(result.failed)} runs failed; see {out_dir / 'failures'}")
+    return out_dir

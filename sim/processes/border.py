@@ -145,8 +145,8 @@ def smuggle(model: JangmadangModel) -> None:
     `smuggler_trip_load_yuan` of Chinese goods at world price plus the sanctions premium. The border
     guard (the town's official) is paid `smuggler_bribe_share_of_load` of the load when the smuggler
     can pay, which cuts the seizure risk (`seizure_risk`) by `bribe_protection`. A smuggler
-    crosses only if (1 - risk) x (border wholesale price / cost in won) > 1, and only once it has sold
-    the goods of its last trip (less than a trip's load left in stock). A seizure takes the load and
+    crosses only if (1 - risk) x (border wholesale price / cost in won) > 1, only once it has sold the
+    goods of its last trip (less than a trip's load left in stock), and only with something to trade. A seizure takes the load and
     arrests the smuggler for `arrest_months`; some give up.
     """
     s, p, now = model.smugglers, model.p, model.now
@@ -159,7 +159,8 @@ def smuggle(model: JangmadangModel) -> None:
     bribing = s.won >= bribe_won
     risk = seizure_risk(model) * (1.0 - p.bribe_protection * bribing)
     sold_last_trip = s.stock < p.smuggler_trip_load_yuan / unit_cost_yuan
-    crossing = free & sold_last_trip & ((1.0 - risk) * smuggling_margin(model)[s.town] > 1.0)
+    has_cargo = (load_yuan > 0) | (s.won > 0)  # yuan to buy with, or won to buy goods to sell in China
+    crossing = free & sold_last_trip & has_cargo & ((1.0 - risk) * smuggling_margin(model)[s.town] > 1.0)
     if not crossing.any():
         return
 

@@ -4,8 +4,8 @@ Each good has one price per market town. Producers and importers (farmers with g
 smugglers and state trading companies with imported goods in border towns) sell in their own town's
 market, to households directly and to traders at the price less the traders' margin. Traders carry
 goods from the cheapest source they know to their own town. A town's price moves with its excess
-demand; where nothing is on offer, it rises no higher than what bringing the good in would cost (the
-replacement cost) times `max_markup_over_cost`.
+demand; where nothing is on offer, it rises toward what bringing the good in would cost (the replacement
+cost) times `max_markup_over_cost`, and stays put where nobody knows a source.
 """
 
 from __future__ import annotations
@@ -185,7 +185,8 @@ def sell_retail(model: JangmadangModel, good: int) -> None:
 
     The price then moves with the town's excess demand (`excess_demand_step`; traders' wholesale orders
     there count as demand, and what producers offered them as supply). Where nothing at all is on offer
-    it rises no higher than the replacement cost plus margin times `max_markup_over_cost`. In border
+    it rises toward the replacement cost plus margin times `max_markup_over_cost`, and stays where no
+    source is known. In border
     towns imported goods never sell below the state companies' price, their landed cost at the going
     exchange rate plus `state_import_markup`.
     """
@@ -224,10 +225,12 @@ def sell_retail(model: JangmadangModel, good: int) -> None:
 
     all_demand = demand + model.wholesale_orders[good]
     all_supply = supply + model.wholesale_sold[good]
-    price *= np.exp(excess_demand_step(model, all_demand, all_supply))
-    # With nothing at all on offer, the quote is what bringing the good in would cost, if anyone knows.
+    moved = price * np.exp(excess_demand_step(model, all_demand, all_supply))
+    # With nothing at all on offer, the quote rises toward what bringing the good in would cost, if
+    # anyone knows a source; if nobody does, there is no quote and the price stays.
     bring_in = model.replacement_cost[good] / (1.0 - p.trader_margin_share) * p.max_markup_over_cost
-    price[:] = np.where((all_supply <= 0) & np.isfinite(bring_in), np.minimum(price, bring_in), price)
+    nothing_offered = np.where(np.isfinite(bring_in), np.minimum(moved, np.maximum(bring_in, price)), price)
+    price[:] = np.where(all_supply <= 0, nothing_offered, moved)
     if good == IMPORTS:
         state_price = p.import_unit_price_yuan * model.won_per_yuan * (1.0 + p.state_import_markup)
         price[:] = np.where(model.geo.border, np.maximum(price, state_price), price)

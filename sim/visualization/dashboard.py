@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 EVENTS = {  # shaded periods and marked dates of the baseline history
     "famine": ("1994-01-01", "1998-12-31"),
@@ -19,7 +17,7 @@ EVENTS = {  # shaded periods and marked dates of the baseline history
 REDENOMINATION = "2009-12-01"
 
 
-def _mark_history(ax: plt.Axes, dates: pd.Series) -> None:
+def _mark_history(ax: Axes, dates: pd.Series) -> None:
     start, end = dates.min(), dates.max()
     colours = {"famine": "#f4cccc", "heavy sanctions": "#d9d2e9", "border closed": "#cfe2f3"}
     for name, (a, b) in EVENTS.items():
@@ -35,7 +33,8 @@ def plot_dashboard(
 ) -> Path:
     """Six panels: market reliance, traders and markets, prices, exchange rate, hunger, smuggling."""
     dates = series["date"]
-    fig, axes = plt.subplots(3, 2, figsize=(13, 11), sharex=True, constrained_layout=True)
+    fig = Figure(figsize=(13, 11), layout="constrained")
+    axes = fig.subplots(3, 2, sharex=True)
     (reliance, counts), (prices, fx), (hunger, smuggling) = axes
 
     reliance.plot(dates, 100 * series["market_reliance_share"], color="C0", label="reliant on markets")
@@ -99,5 +98,4 @@ def plot_dashboard(
     fig.suptitle(title)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110, format=image_format)
-    plt.close(fig)
     return path

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+from sim.results import varied
 
 PANELS = {
     "market_reliance_share": "share of population reliant on markets",
@@ -19,18 +18,12 @@ PANELS = {
     "smuggling_volume_yuan": "goods smuggled in, yuan/month",
     "excess_deaths_cumulative": "cumulative famine deaths, persons",
 }
-IDENTITY = ("run_id", "replicate", "seed")
-
-
-def point_columns(frame: pd.DataFrame) -> list[str]:
-    """The columns that hold a sweep's varied settings (between the run identity and the date)."""
-    columns = list(frame.columns)
-    return [c for c in columns[: columns.index("date")] if c not in IDENTITY]
 
 
 def plot_sweep(frame: pd.DataFrame, path: Path, title: str) -> Path:
-    points = point_columns(frame)
-    fig, axes = plt.subplots(3, 2, figsize=(13, 11), sharex=True, constrained_layout=True)
+    points = varied(frame)
+    fig = Figure(figsize=(13, 11), layout="constrained")
+    axes = fig.subplots(3, 2, sharex=True)
     groups = frame.groupby(points, dropna=False) if points else [((), frame)]
     for colour, (key, runs) in enumerate(groups):
         key = key if isinstance(key, tuple) else (key,)
@@ -54,5 +47,4 @@ def plot_sweep(frame: pd.DataFrame, path: Path, title: str) -> Path:
     fig.suptitle(title)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110, format="png")
-    plt.close(fig)
     return path

@@ -1,0 +1,70 @@
+"""Loading and summarising the outputs of runs and sweeps, for notebooks and scripts.
+
+    from sim import results
+    frame = results.load("outputs/sweeps/sanctions_2017_strength")   # or a run's folder, or a file
+    results.band(frame, "market_reliance_share", by=results.varied(frame))
+
+Every frame has the same identity columns first (scenario, run_id, replicate, seed), then one column per
+varied setting (sweeps only), then `date` and one column per output.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+IDENTITY = ("scenario", "run_id", "replicate", "seed")
+
+
+def load(path: str | Path) -> pd.DataFrame:
+    """The monthly series of a run or a sweep: its output folder, or a timeseries .csv/.parquet file."""
+    path = Path(path)
+    folder = path if path.is_dir() else path.parent
+    manifest = json.loads((folder / "manifest.json").read_text()) if (folder / "manifest.json").is_file() else {}
+    if path.is_dir():
+        path = next((p for p in (path / "timeseries.parquet", path / "timeseries.csv") if p.is_file()), None)
+        if path is None:
+            raise FileNotFoundError(f"{folder}: no timeseries.parquet or timeseries.csv")
+    frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    frame["date"] = pd.to_datetime(frame["date"])
+    defaults = {"scenario": manifest.get("scenario", folder.name), "run_id": "run", "replicate": 0,
+                "seed": manifest.get("seed")}  # fmt: skip
+    for position, column in enumerate(IDENTITY):
+        if column not in frame:
+            frame.insert(position, column, defaults[column])
+    return frame
+
+
+def varied(frame: pd.DataFrame) -> list[str]:
+    """The columns that hold a sweep's varied settings (between the identity columns and the date)."""
+    columns = list(frame.columns)
+    return [c for c in columns[: columns.index("date")] if c not in IDENTITY]
+
+
+def band(frame: pd.DataFrame, column: str, by: list[str] | None = None, level: float = 0.9) -> pd.DataFrame:
+    """Per date (and group): the mean over replicates, the central `level` band, and the number of runs."""
+    keys = [*(by or []), "date"]
+    grouped = frame.groupby(keys)[column]
+    tail = (1.0 - level) / 2
+    summary = pd.DataFrame(
+        {
+            "mean": grouped.mean(),
+            "low": grouped.quantile(tail),
+            "high": grouped.quantile(1 - tail),
+            "runs": grouped.size(),
+        }
+    )
+    return summary.reset_index()
+
+
+def compare(frames: dict[str, pd.DataFrame], column: str, level: float = 0.9) -> pd.DataFrame:
+    """`band` of one output for several labelled frames (say, scenarios), stacked with a `label` column."""
+    return pd.concat([band(frame, column, level=level).assign(label=label) for label, frame in frames.items()])
+
+
+def between(frame: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    """The rows dated from `start` to `end` inclusive ('YYYY' or 'YYYY-MM')."""
+    last = pd.Period(end, freq="M" if "-" in end else "Y").end_time
+    return frame[(frame["date"] >= pd.Timestamp(start)) & (frame["date"] <= last)]
