@@ -146,8 +146,8 @@ def smuggle(model: JangmadangModel) -> None:
     guard (the town's official) is paid `smuggler_bribe_share_of_load` of the load when the smuggler
     can pay, which cuts the seizure risk (`seizure_risk`) by `bribe_protection`. A smuggler
     crosses only if (1 - risk) x (border wholesale price / cost in won) > 1, only once it has sold the
-    goods of its last trip (less than a trip's load left in stock), and only with something to trade. A seizure takes the load and
-    arrests the smuggler for `arrest_months`; some give up.
+    goods of its last trip (less than a trip's load left in stock), and only with something to trade.
+    A seizure takes the load and arrests the smuggler for `arrest_months`; some give up.
     """
     s, p, now = model.smugglers, model.p, model.now
     free = s.active & (s.arrested_until <= model.month) & ~s.closing
