@@ -26,6 +26,7 @@ def test_notebook_is_committed_without_outputs(path):
 def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
     monkeypatch.setenv("JANGMADANG_NOTEBOOK_HOUSEHOLDS", "1500")
     monkeypatch.setenv("JANGMADANG_NOTEBOOK_REPLICATES", "2")
+    monkeypatch.setenv("JANGMADANG_NOTEBOOK_TRAJECTORIES", "2")
     monkeypatch.setenv("JANGMADANG_NOTEBOOK_OUTPUTS", str(tmp_path))
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     notebook = nbformat.read(path, as_version=4)

@@ -123,3 +123,13 @@ def test_a_sweep_plot_is_drawn(one_worker, tmp_path):
     run_sweep(load_sweep(write(tmp_path, SWEEP)), out, workers=1, progress=False)
     result = CliRunner().invoke(app, ["plot", str(out)])
     assert result.exit_code == 0 and (out / "sweep.png").stat().st_size > 20_000
+
+
+def test_a_folder_of_another_sweep_is_not_mixed_in(one_worker, tmp_path):
+    out = tmp_path / "out"
+    run_sweep(load_sweep(write(tmp_path, SWEEP)), out, workers=1, progress=False)
+    changed = load_sweep(write(tmp_path, SWEEP.replace("seed: 5", "seed: 6"), "changed.yaml"))
+    result = CliRunner().invoke(app, ["sweep", str(tmp_path / "changed.yaml"), "--out", str(out)])
+    assert result.exit_code == 2 and "holds runs of a different sweep" in result.output
+    with pytest.raises(Exception, match="different sweep"):
+        run_sweep(changed, out, workers=1, progress=False)

@@ -10,9 +10,11 @@ A sweep file names a base scenario and what to vary:
     set: {households: 20000}         # applied to every run
     grid:                            # every combination of these values ...
       drivers.sanctions.2017-08: [0.3, 0.6, 1.0]
-    latin_hypercube:                 # ... or a Latin-hypercube sample of ranges (not both)
+    latin_hypercube:                 # ... or a Latin-hypercube sample of ranges ...
       samples: 20
       ranges: {parameters.bribe_protection: [0.2, 0.9]}
+    points:                          # ... or a list of points (only one of the three)
+      - {parameters.bribe_protection: 0.3}
 
 Each run writes its own Parquet file (`runs/<run id>.parquet`) atomically, so a sweep that is stopped
 and started again with the same command skips what is done and loses nothing; a run that raises is
@@ -27,8 +29,10 @@ import concurrent.futures
 import dataclasses
 import hashlib
 import itertools
+import json
 import multiprocessing
 import os
+import shutil
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,11 +70,12 @@ class SweepFile(BaseModel):
     set: dict[str, Any] = Field(default_factory=dict)
     grid: dict[str, list[Any]] = Field(default_factory=dict)
     latin_hypercube: LatinHypercube | None = None
+    points: list[dict[str, Any]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_design(self) -> SweepFile:
-        if self.grid and self.latin_hypercube:
-            raise ValueError("use either grid or latin_hypercube, not both")
+        if sum(map(bool, (self.grid, self.latin_hypercube, self.points))) > 1:
+            raise ValueError("use one of grid, latin_hypercube or points")
         return self
 
 
@@ -130,6 +135,8 @@ def load_sweep(path: str | Path) -> Sweep:
 
 
 def _design(spec: SweepFile) -> list[dict[str, Any]]:
+    if spec.points:
+        return [dict(point) for point in spec.points]
     if spec.grid:
         keys = list(spec.grid)
         return [dict(zip(keys, values, strict=True)) for values in itertools.product(*spec.grid.values())]
@@ -219,6 +226,11 @@ def run_sweep(
 ) -> SweepResult:
     """Run every run of `sweep` not already written in `out_dir`, then gather the series."""
     workers = workers or os.cpu_count() or 1
+    if not same_sweep(sweep, out_dir):
+        raise ScenarioError(
+            f"{out_dir}: holds runs of a different sweep or scenario (see its manifest.json); "
+            "choose another --out or delete the folder."
+        )
     done = {path.stem for path in (out_dir / "runs").glob("*.parquet")}
     todo = [run for run in sweep.runs if run.run_id not in done]
     write_json(out_dir / "manifest.json", _manifest(sweep, backend, workers))
@@ -241,6 +253,16 @@ def run_sweep(
                 bar.set_postfix(failures=len(failed))
     gather(sweep, out_dir, csv=csv)
     return SweepResult(out_dir, completed=len(todo) - len(failed), skipped=len(sweep.runs) - len(todo), failed=failed)
+
+
+def same_sweep(sweep: Sweep, out_dir: Path) -> bool:
+    """Whether `out_dir` is empty or holds runs of this very sweep (same sweep and scenario texts)."""
+    manifest = out_dir / "manifest.json"
+    if not manifest.is_file():
+        return True
+    written = json.loads(manifest.read_text())
+    current = _manifest(sweep, "", 0)
+    return all(written.get(key) == current[key] for key in ("sweep_hash", "scenario_hash", "set"))
 
 
 def gather(sweep: Sweep, out_dir: Path, csv: bool = False) -> pd.DataFrame:
@@ -279,17 +301,24 @@ def run_replicates(
     grid: dict[str, list[Any]] | None = None,
     seed: int = 1,
     workers: int | None = None,
+    points: list[dict[str, Any]] | None = None,
 ) -> Path:
-    """Run a scenario `replicates` times (over an optional `grid`) as a sweep in `out_dir`; return the folder.
+    """Run a scenario `replicates` times (over an optional `grid` or list of `points`) as a sweep in
+    `out_dir`; return the folder.
 
     The sweep file is written into `out_dir` first, so the folder records how it was made and the same
     call resumes it.
     """
     spec = {"name": out_dir.name, "scenario": str(resolve(scenario)), "seed": seed, "replicates": replicates,
-            "set": settings or {}, "grid": grid or {}}  # fmt: skip
+            "set": settings or {}, "grid": grid or {}, "points": points or []}  # fmt: skip
     path = out_dir / "sweep.yaml"
     write_atomically(path, lambda target: target.write_text(yaml.safe_dump(spec, sort_keys=False)))
-    result = run_sweep(load_sweep(path), out_dir, workers=workers, progress=False)
+    sweep = load_sweep(path)
+    if not same_sweep(sweep, out_dir):  # this folder is ours: start it afresh
+        for stale in ("runs", "failures"):
+            shutil.rmtree(out_dir / stale, ignore_errors=True)
+        (out_dir / "manifest.json").unlink()
+    result = run_sweep(sweep, out_dir, workers=workers, progress=False)
     if result.failed:
         raise RuntimeError(f"{len(result.failed)} runs failed; see {out_dir / 'failures'}")
     return out_dir

@@ -1,0 +1,187 @@
+"""Calibration commands: the scorecard, fitting the free parameters (optuna), Morris sensitivity (SALib)."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from matplotlib.figure import Figure
+
+from sim import results
+from sim.calibration.free_parameters import FREE_PARAMETERS, INTEGER_PARAMETERS
+from sim.calibration.targets import Target, load_targets, scorecard
+from sim.experiments.provenance import environment, write_atomically, write_json
+from sim.experiments.sweep import run_replicates
+from sim.scenarios import load_scenario
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    card: pd.DataFrame
+    runs: pd.DataFrame
+    out_dir: Path
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.card["passes"].all())
+
+
+def calibrate(
+    scenario: str, out_dir: Path, replicates: int, settings: dict[str, Any], workers: int | None = None
+) -> Scorecard:
+    """Run `replicates` of a scenario and score them against the targets; write scorecard.csv and targets.png."""
+    load_scenario(scenario, settings, source="--set")  # fail early, with the usual message
+    targets = load_targets()
+    runs = results.load(run_replicates(scenario, out_dir / "runs", replicates, settings, workers=workers))
+    card = scorecard(runs, targets)
+    write_atomically(out_dir / "scorecard.csv", lambda path: card.to_csv(path, index=False))
+    write_atomically(out_dir / "targets.png", lambda path: plot_targets(runs, targets, path))
+    write_json(out_dir / "manifest.json", {"kind": "calibration", "scenario": scenario, "settings": settings,
+                                           "replicates": replicates, "environment": environment()})  # fmt: skip
+    return Scorecard(card, runs, out_dir)
+
+
+def plot_targets(runs: pd.DataFrame, targets: list[Target], path: Path) -> None:
+    """Each targeted series (mean and 90% band over replicates) against the target's band and period."""
+    columns = 3
+    rows = -(-len(targets) // columns)
+    fig = Figure(figsize=(5 * columns, 3.2 * rows), layout="constrained")
+    axes = fig.subplots(rows, columns).flat
+    for ax in axes[len(targets) :]:
+        ax.set_visible(False)
+    for ax, target in zip(axes, targets, strict=False):
+        summary = results.band(runs, target.output)
+        scale = target.scale
+        ax.plot(summary["date"], scale * summary["mean"], color="C0", lw=1)
+        ax.fill_between(summary["date"], scale * summary["low"], scale * summary["high"], color="C0", alpha=0.25, lw=0)
+        start, end = (pd.Timestamp(date) for date in target.period)
+        if target.statistic != "ratio":
+            low, high = target.band
+            top = high if high is not None else max(ax.get_ylim()[1], low * 1.5)
+            ax.fill_between(
+                [start, end], low if low is not None else 0, top, color="C2", alpha=0.3, label="target band"
+            )
+        ax.axvspan(start, end, color="C1", alpha=0.1, label="target period")
+        ax.set_title(target.name, fontsize=9)
+        ax.set_ylabel(target.output + (" x12 (yearly)" if scale == 12 else ""), fontsize=8)
+        ax.set_xlabel("date (monthly)", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    fig.suptitle("Targeted series (blue: mean and 90% band over replicates) against their bands (green)")
+    fig.savefig(path, dpi=90, format="png")
+
+
+def fit(
+    scenario: str,
+    out_file: Path,
+    trials: int,
+    replicates: int,
+    settings: dict[str, Any],
+    seed: int = 1,
+    workers: int | None = None,
+) -> dict[str, Any]:
+    """Search the free parameters with optuna (TPE) to minimise the targets' summed misses, and write the best
+    values into a scenario file that extends `scenario`. Returns the best values and loss."""
+    import optuna  # only the fit needs it
+
+    targets = load_targets()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+    def objective(trial: optuna.Trial) -> float:
+        values = {
+            name: trial.suggest_int(name, int(free.low), int(free.high))
+            if name in INTEGER_PARAMETERS
+            else trial.suggest_float(name, free.low, free.high)
+            for name, free in FREE_PARAMETERS.items()
+        }
+        with tempfile.TemporaryDirectory() as folder:
+            runs = results.load(run_replicates(scenario, Path(folder) / "fit", replicates, {**settings, **values},
+                                               seed=seed, workers=workers))  # fmt: skip
+        card = scorecard(runs, targets)
+        trial.set_user_attr("passes", int(card["passes"].sum()))
+        return float(card["miss"].sum())
+
+    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
+    study.optimize(objective, n_trials=trials, show_progress_bar=True)
+    best = study.best_trial
+    document = {
+        "name": out_file.stem,
+        "description": (
+            f"The {scenario} scenario with its free parameters fitted to the targets in seeds/targets.yaml by "
+            f"`jangmadang fit` ({trials} trials, {replicates} replicates each, settings {settings}); best summed "
+            f"miss {best.value:.3f}, {best.user_attrs['passes']} of {len(targets)} targets passed in the fit."
+        ),
+        "extends": scenario,
+        "parameters": {
+            name: (int(value) if name in INTEGER_PARAMETERS else round(float(value), 5))
+            for name, value in best.params.items()
+        },  # fmt: skip
+    }
+    write_atomically(out_file, lambda path: path.write_text(yaml.safe_dump(document, sort_keys=False, width=100)))
+    return {"loss": best.value, "passes": best.user_attrs["passes"], "parameters": document["parameters"]}
+
+
+def sensitivity(
+    scenario: str,
+    out_dir: Path,
+    trajectories: int,
+    settings: dict[str, Any],
+    seed: int = 1,
+    workers: int | None = None,
+) -> pd.DataFrame:
+    """Morris elementary effects of the free parameters on the target statistics (SALib).
+
+    One run per sample point, all with the same seed, so differences come from the parameters. Writes
+    sensitivity.csv (mu*, sigma per parameter and output) and sensitivity.png.
+    """
+    from SALib.analyze import morris as analyze
+    from SALib.sample import morris as sample
+
+    names = list(FREE_PARAMETERS)
+    problem = {"num_vars": len(names), "names": names,
+               "bounds": [[FREE_PARAMETERS[n].low, FREE_PARAMETERS[n].high] for n in names]}  # fmt: skip
+    design = sample.sample(problem, N=trajectories, num_levels=4, seed=seed)
+    points = [
+        {
+            f"parameters.{n}": (int(round(v)) if n in INTEGER_PARAMETERS else float(v))
+            for n, v in zip(names, row, strict=True)
+        }
+        for row in design
+    ]
+    runs = results.load(
+        run_replicates(scenario, out_dir / "runs", 1, settings, seed=seed, workers=workers, points=points)
+    )
+    targets = load_targets()
+    by_run = {run_id: series for run_id, series in runs.groupby("run_id")}
+    rows = []
+    for target in targets:
+        outputs = np.array([target.value(by_run[f"p{i:04d}-r000"]) for i in range(len(points))])
+        outputs = np.nan_to_num(outputs, nan=0.0, posinf=0.0)
+        effects = analyze.analyze(problem, design, outputs, num_levels=4, seed=seed)
+        for name, mu_star, sigma in zip(names, effects["mu_star"], effects["sigma"], strict=True):
+            rows.append({"output": target.name, "parameter": name, "mu_star": mu_star, "sigma": sigma})
+    table = pd.DataFrame(rows)
+    write_atomically(out_dir / "sensitivity.csv", lambda path: table.to_csv(path, index=False))
+    write_atomically(out_dir / "sensitivity.png", lambda path: plot_sensitivity(table, path))
+    return table
+
+
+def plot_sensitivity(table: pd.DataFrame, path: Path) -> None:
+    """mu* of each free parameter for each targeted output, scaled to the largest effect on that output."""
+    pivot = table.pivot(index="parameter", columns="output", values="mu_star")
+    scaled = pivot / pivot.max().replace(0, np.nan)
+    fig = Figure(figsize=(1.0 + 0.75 * len(scaled.columns), 0.5 * len(scaled.index) + 2.5), layout="constrained")
+    ax = fig.subplots()
+    image = ax.imshow(scaled.fillna(0).to_numpy(), cmap="viridis", aspect="auto", vmin=0, vmax=1)
+    ax.set_xticks(range(len(scaled.columns)), scaled.columns, rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(len(scaled.index)), scaled.index, fontsize=8)
+    ax.set_xlabel("targeted output")
+    ax.set_ylabel("free parameter")
+    fig.colorbar(image, label="Morris mu* (share of the largest effect on the output)")
+    fig.suptitle("Sensitivity of the targeted outputs to the free parameters (Morris)")
+    fig.savefig(path, dpi=100, format="png")

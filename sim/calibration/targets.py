@@ -1,0 +1,130 @@
+"""Calibration targets (seeds/targets.yaml) and the scorecard that compares simulated runs with them.
+
+The targets are read here and only here: nothing under sim/ that runs the model imports this package
+(a test checks it), so changing a target can never change a simulated value.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from sim.core.schedule import month_label, month_start, to_month
+from sim.scenarios import ScenarioError, read_yaml
+
+SEEDS_DIR = Path(os.environ.get("JANGMADANG_SEEDS", Path(__file__).resolve().parents[2] / "seeds"))
+
+
+class Target(BaseModel):
+    """One documented pattern as a band on a statistic of a simulated output."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    figure: str  # the row of seeds/figures.csv the band comes from
+    output: str  # a column of the monthly series
+    statistic: Literal["mean", "last", "ratio"]
+    period: tuple[str, str]
+    reference: tuple[str, str] | None = None  # for `ratio`: the period divided by
+    scale: float = 1.0
+    band: tuple[float | None, float | None]
+    basis: str
+
+    def value(self, series: pd.DataFrame) -> float:
+        """The target's statistic for one run's monthly series."""
+        window = _window(series, self.period)[self.output]
+        if self.statistic == "last":
+            value = window.iloc[-1]
+        elif self.statistic == "mean":
+            value = window.mean()
+        else:
+            reference = _window(series, self.reference)[self.output].mean()
+            value = window.mean() / reference if reference > 0 else math.inf
+        return float(value) * self.scale
+
+    def passes(self, value: float) -> bool:
+        low, high = self.band
+        return (low is None or value >= low) and (high is None or value <= high)
+
+    def miss(self, value: float) -> float:
+        """How far `value` lies outside the band, relative to the band's size (0 inside)."""
+        low, high = self.band
+        width = (high - low) if low is not None and high is not None else abs(low if low is not None else high) or 1
+        below = (low - value) / width if low is not None and value < low else 0.0
+        above = (value - high) / width if high is not None and value > high else 0.0
+        return min(below + above, 10.0)  # capped, so that one wild miss does not swamp the others
+
+
+def _window(series: pd.DataFrame, period: tuple[str, str]) -> pd.DataFrame:
+    start, end = (pd.Timestamp(month_start(to_month(date))) for date in period)
+    return series[(series["date"] >= start) & (series["date"] <= end)]
+
+
+def load_targets(seeds: Path = SEEDS_DIR) -> list[Target]:
+    """The targets, checked against the figures they cite."""
+    _, data = read_yaml(seeds / "targets.yaml")
+    try:
+        targets = TypeAdapter(list[Target]).validate_python(data)
+    except ValidationError as error:
+        item = error.errors()[0]
+        where = ".".join(str(part) for part in item["loc"])
+        raise ScenarioError(f"{seeds / 'targets.yaml'}: {where}: {item['msg']}.") from None
+    with open(seeds / "figures.csv", newline="") as handle:
+        figures = {row["id"] for row in csv.DictReader(handle)}
+    unknown = [target.name for target in targets if target.figure not in figures]
+    if unknown:
+        raise ScenarioError(f"{seeds / 'targets.yaml'}: targets citing no figure in figures.csv: {unknown}.")
+    return [
+        target.model_copy(update={"period": tuple(month_label(to_month(d)) for d in target.period)})
+        for target in targets
+    ]
+
+
+def scorecard(frame: pd.DataFrame, targets: list[Target]) -> pd.DataFrame:
+    """One row per target: band, simulated mean and spread over the runs in `frame`, pass or fail."""
+    runs = [series for _, series in frame.groupby("run_id")]
+    rows = []
+    for target in targets:
+        values = np.array([target.value(series) for series in runs])
+        mean = float(values.mean())
+        rows.append({
+            "target": target.name,
+            "output": target.output,
+            "period": f"{target.period[0]} to {target.period[1]}",
+            "low": target.band[0],
+            "high": target.band[1],
+            "mean": mean,
+            "sd": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
+            "min": float(values.min()),
+            "max": float(values.max()),
+            "runs": len(values),
+            "passes": target.passes(mean),
+            "miss": target.miss(mean),
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def format_scorecard(card: pd.DataFrame) -> str:
+    """The scorecard as a fixed-width table for the terminal."""
+
+    def number(value: float | None) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "-"
+        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+    lines = [f"{'target':<28} {'band':>23} {'mean':>12} {'sd':>10} {'min-max':>25}  result"]
+    for row in card.itertuples():
+        band = f"{number(row.low)} to {number(row.high)}"
+        spread = f"{number(row.min)}-{number(row.max)}"
+        lines.append(
+            f"{row.target:<28} {band:>23} {number(row.mean):>12} {number(row.sd):>10} {spread:>25}  "
+            + ("pass" if row.passes else "FAIL")
+        )
+    lines.append(f"{int(card['passes'].sum())} of {len(card)} targets pass")
+    return "\n".join(lines)

@@ -1,0 +1,110 @@
+"""Calibration: targets from seeds/, the scorecard, the fit and the sensitivity analysis."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from sim.calibration.free_parameters import FREE_PARAMETERS
+from sim.calibration.targets import SEEDS_DIR, Target, load_targets
+from sim.cli import app
+from sim.indicators import INDICATORS
+from sim.scenarios import load_scenario
+
+SMALL = ["--set", "households=600", "--set", "market_towns=20", "--set", "grid_width=10", "--set", "grid_height=10"]
+runner = CliRunner()
+
+
+def test_targets_cite_figures_and_name_outputs():
+    targets = load_targets()
+    assert len(targets) >= 12
+    assert all(target.output in INDICATORS for target in targets)
+    required = {"reliance_before_famine", "reliance_2016_2017", "famine_deaths", "informal_income_share",
+                "women_among_traders", "official_markets_2014_2018", "no_collapse_after_sanctions"}  # fmt: skip
+    assert required <= {target.name for target in targets}
+
+
+def test_target_statistics_on_a_hand_made_series():
+    dates = pd.date_range("1990-01-01", periods=36, freq="MS")
+    series = pd.DataFrame({"date": dates, "x": [1.0] * 12 + [2.0] * 12 + [4.0] * 12})
+    mean = Target(
+        name="m", figure="f", output="x", statistic="mean", period=("1991-01", "1991-12"), band=(1.5, 2.5), basis=""
+    )
+    last = mean.model_copy(update={"statistic": "last", "period": ("1990-01", "1992-12"), "band": (5, None)})
+    ratio = mean.model_copy(
+        update={"statistic": "ratio", "period": ("1992-01", "1992-12"), "reference": ("1990-01", "1990-12")}
+    )
+    assert mean.value(series) == 2.0 and mean.passes(2.0) and mean.miss(2.0) == 0
+    assert last.value(series) == 4.0 and not last.passes(4.0) and last.miss(4.0) == pytest.approx(0.2)
+    assert ratio.value(series) == 4.0 and ratio.miss(4.0) == pytest.approx(1.5)
+
+
+def test_the_simulation_never_reads_the_targets(tmp_path):
+    """Change every target band (and break the file): the simulated series stay the same to the bit."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    targets = yaml.safe_load((seeds / "targets.yaml").read_text())
+    for target in targets:
+        target["band"] = [123.0, 456.0]
+    (seeds / "targets.yaml").write_text(yaml.safe_dump(targets))
+    code = (
+        "import sys, hashlib; from sim import JangmadangModel; "
+        "s = JangmadangModel(seed=2, households=500, end='1996-12').run(); "
+        "print(hashlib.sha256(s.to_csv().encode()).hexdigest()); "
+        "print(sorted(m for m in sys.modules if m.startswith('sim.calibration')))"
+    )
+    changed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env={"JANGMADANG_SEEDS": str(seeds), "PATH": ""})  # fmt: skip
+    (seeds / "targets.yaml").write_text("not: [valid")
+    broken = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={"JANGMADANG_SEEDS": str(seeds), "PATH": ""})  # fmt: skip
+    normal = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert changed.stdout == broken.stdout == normal.stdout
+    assert normal.stdout.strip().endswith("[]")  # the calibration package was not even imported
+
+
+def test_no_simulation_module_imports_the_calibration_package():
+    sim = Path(__file__).parents[1] / "sim"
+    for path in sim.rglob("*.py"):
+        if "calibration" in path.parts or path.name == "cli.py":
+            continue
+        assert "sim.calibration" not in path.read_text(), path
+
+
+def test_the_scorecard_runs_and_its_exit_code_says_whether_every_target_passes(tmp_path):
+    result = runner.invoke(app, ["calibrate", "--replicates", "2", *SMALL, "--out", str(tmp_path)])
+    card = pd.read_csv(tmp_path / "scorecard.csv")
+    assert len(card) == len(load_targets()) and set(card["runs"]) == {2}
+    assert result.exit_code == (0 if card["passes"].all() else 1), result.output
+    assert "targets pass" in result.output and (tmp_path / "targets.png").stat().st_size > 50_000
+
+
+def test_fit_writes_a_scenario_that_extends_the_base_and_stays_in_bounds(tmp_path):
+    out = tmp_path / "fitted.yaml"
+    result = runner.invoke(app, ["fit", "--trials", "2", "--replicates", "1", *SMALL, "--set", "end=1996-12",
+                                 "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    fitted = yaml.safe_load(out.read_text())
+    assert fitted["extends"] == "baseline" and set(fitted["parameters"]) == set(FREE_PARAMETERS)
+    for name, value in fitted["parameters"].items():
+        assert FREE_PARAMETERS[name].low <= value <= FREE_PARAMETERS[name].high
+    assert load_scenario(out).parameters.bribe_protection == load_scenario("baseline").parameters.bribe_protection
+
+
+def test_sensitivity_writes_mu_star_for_every_parameter_and_target(tmp_path):
+    result = runner.invoke(app, ["sensitivity", "--trajectories", "2", *SMALL, "--set", "end=1999-12",
+                                 "--out", str(tmp_path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "sensitivity.csv")
+    assert len(table) == len(FREE_PARAMETERS) * len(load_targets())
+    assert (table["mu_star"] >= 0).all() and (tmp_path / "sensitivity.png").is_file()
+
+
+def test_the_shipped_fitted_baseline_loads():
+    fitted = load_scenario("baseline_fitted")
+    assert fitted.settings["parameters"] and "fit" in fitted.description
