@@ -72,7 +72,7 @@ def run(
 @app.command()
 def sweep(
     sweep_file: Annotated[Path, typer.Argument(help="Sweep YAML file (see scenarios/sweeps/).")],
-    workers: Annotated[int | None, typer.Option(help="Parallel runs (default: all cores).", min=1)] = None,
+    workers: WorkersOption = None,
     backend: Annotated[str, typer.Option(help="'process' (this machine) or 'ray' (a Ray cluster).")] = "process",
     address: Annotated[str | None, typer.Option(help="Ray cluster address (default: start a local Ray).")] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: outputs/sweeps/<name>).")] = None,
@@ -150,6 +150,17 @@ def plot(folder: Annotated[Path, typer.Argument(help="Output folder of a run or 
 SetOption = Annotated[
     list[str] | None, typer.Option("--set", help="Change a setting for every run, e.g. households=10000.")
 ]
+WorkersOption = Annotated[int | None, typer.Option(help="Parallel runs (default: all cores).", min=1)]
+
+
+def checked_settings(scenario: str, pairs: list[str] | None) -> dict[str, Any]:
+    """`--set` pairs, checked against the scenario before any run starts."""
+    settings = parse_sets(pairs or [])
+    try:
+        load_scenario(scenario, settings, source="--set")
+    except ScenarioError as error:
+        raise fail(str(error)) from None
+    return settings
 
 
 @app.command()
@@ -157,18 +168,18 @@ def calibrate(
     scenario: Annotated[str, typer.Argument(help="Scenario name or YAML file.")] = "baseline",
     replicates: Annotated[int, typer.Option(help="Runs with different seeds.", min=1)] = 10,
     set_: SetOption = None,
-    workers: Annotated[int | None, typer.Option(help="Parallel runs (default: all cores).", min=1)] = None,
+    workers: WorkersOption = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: outputs/calibration/<scenario>).")] = None,
 ) -> None:
     """Score a scenario against the documented targets; exit 1 if any target fails."""
     from sim.calibration.run import calibrate as run_calibration
     from sim.calibration.targets import format_scorecard
 
-    settings = parse_sets(set_ or [])
+    settings = checked_settings(scenario, set_)
+    folder = out or Path("outputs/calibration") / Path(scenario).stem
     try:
-        result = run_calibration(scenario, out or Path("outputs/calibration") / Path(scenario).stem, replicates,
-                                 settings, workers)  # fmt: skip
-    except ScenarioError as error:
+        result = run_calibration(scenario, folder, replicates, settings, workers)
+    except ScenarioError as error:  # a problem with seeds/targets.yaml
         raise fail(str(error)) from None
     typer.echo(format_scorecard(result.card))
     typer.echo(f"Scorecard: {result.out_dir / 'scorecard.csv'}; plot: {result.out_dir / 'targets.png'}")
@@ -182,19 +193,14 @@ def fit(
     trials: Annotated[int, typer.Option(help="Parameter sets to try.", min=1)] = 40,
     replicates: Annotated[int, typer.Option(help="Runs per parameter set.", min=1)] = 2,
     set_: SetOption = None,
-    workers: Annotated[int | None, typer.Option(help="Parallel runs (default: all cores).", min=1)] = None,
+    workers: WorkersOption = None,
     seed: Annotated[int, typer.Option(help="Seed of the search and of the runs.", min=0)] = 1,
     out: Annotated[Path, typer.Option(help="Scenario file to write.")] = Path("scenarios/baseline_fitted.yaml"),
 ) -> None:
     """Fit the free parameters (sim/calibration/free_parameters.py) to the targets; write a scenario file."""
     from sim.calibration.run import fit as run_fit
 
-    settings = parse_sets(set_ or [])
-    try:
-        load_scenario(scenario, settings, source="--set")
-    except ScenarioError as error:
-        raise fail(str(error)) from None
-    best = run_fit(scenario, out, trials, replicates, settings, seed, workers)
+    best = run_fit(scenario, out, trials, replicates, checked_settings(scenario, set_), seed, workers)
     typer.echo(f"Best summed miss {best['loss']:.3f} ({best['passes']} targets passed); written to {out}")
 
 
@@ -203,19 +209,14 @@ def sensitivity(
     scenario: Annotated[str, typer.Argument(help="Scenario to vary around.")] = "baseline",
     trajectories: Annotated[int, typer.Option(help="Morris trajectories.", min=2)] = 6,
     set_: SetOption = None,
-    workers: Annotated[int | None, typer.Option(help="Parallel runs (default: all cores).", min=1)] = None,
+    workers: WorkersOption = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: outputs/sensitivity/<scenario>).")] = None,
 ) -> None:
     """Morris sensitivity of the targeted outputs to the free parameters; writes a table and a plot."""
     from sim.calibration.run import sensitivity as run_sensitivity
 
-    settings = parse_sets(set_ or [])
-    try:
-        load_scenario(scenario, settings, source="--set")
-    except ScenarioError as error:
-        raise fail(str(error)) from None
     folder = out or Path("outputs/sensitivity") / Path(scenario).stem
-    table = run_sensitivity(scenario, folder, trajectories, settings, workers=workers)
+    table = run_sensitivity(scenario, folder, trajectories, checked_settings(scenario, set_), workers=workers)
     top = table.sort_values("mu_star", ascending=False).groupby("output").head(1)
     for row in top.itertuples():
         typer.echo(f"{row.output:<28} most sensitive to {row.parameter} (mu* {row.mu_star:.3g})")

@@ -17,7 +17,6 @@ from sim.calibration.free_parameters import FREE_PARAMETERS, INTEGER_PARAMETERS
 from sim.calibration.targets import Target, load_targets, scorecard
 from sim.experiments.provenance import environment, write_atomically, write_json
 from sim.experiments.sweep import run_replicates
-from sim.scenarios import load_scenario
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,6 @@ def calibrate(
     scenario: str, out_dir: Path, replicates: int, settings: dict[str, Any], workers: int | None = None
 ) -> Scorecard:
     """Run `replicates` of a scenario and score them against the targets; write scorecard.csv and targets.png."""
-    load_scenario(scenario, settings, source="--set")  # fail early, with the usual message
     targets = load_targets()
     runs = results.load(run_replicates(scenario, out_dir / "runs", replicates, settings, workers=workers))
     card = scorecard(runs, targets)
