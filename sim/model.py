@@ -8,6 +8,7 @@ are handles on their rows (`sim.agents`). See docs/ODD.md for the model descript
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict, deque
 from functools import partial
 from typing import Any
@@ -58,6 +59,8 @@ from sim.state import (
     TRADER_COLUMNS,
 )
 
+MIN_HOUSEHOLDS_PER_TOWN = 20  # below this, town markets are too thin to behave like the default scale's
+
 
 def read_indicator(name: str, model: JangmadangModel) -> float:
     """Mesa model reporter for one of the month's indicators (bound with `partial`, which pickles)."""
@@ -73,6 +76,14 @@ class JangmadangModel(mesa.Model):
     def __init__(self, seed: int | None = None, **parameters: Any) -> None:
         super().__init__(seed=seed)
         self.p = p = Parameters.build(**parameters)
+        if p.households < MIN_HOUSEHOLDS_PER_TOWN * p.market_towns:
+            warnings.warn(
+                f"few households per market town ({p.households / p.market_towns:.1f}); small towns swing between "
+                f"glut and shortage and results differ from larger runs. Reduce market_towns with households "
+                f"(at least {MIN_HOUSEHOLDS_PER_TOWN} households a town).",
+                UserWarning,
+                stacklevel=2,
+            )
         self.weight = p.weight
         self.start_month, self.end_month = to_month(p.start), to_month(p.end)
         self.month = self.start_month
