@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.core.groupby import group_count, group_sum
+from sim.core.groupby import group_count
 from sim.state import GRAIN, IMPORTS
 
 if TYPE_CHECKING:
@@ -80,12 +80,11 @@ def _gini(values: np.ndarray) -> float:
     return float((2 * (ranks * values).sum() / (len(values) * total)) - (len(values) + 1) / len(values))
 
 
-def _price_summary(model: JangmadangModel, good: int, residents: np.ndarray, traders_in: np.ndarray) -> tuple:
-    price = model.prices[good]
-    mean = float((price * residents).sum() / max(residents.sum(), 1))
-    traded = price[traders_in > 0]
+def _price_summary(model: JangmadangModel, good: int, traders_in: np.ndarray) -> tuple[float, float]:
+    """The national price and the coefficient of variation of prices across towns with traders."""
+    traded = model.prices[good][traders_in > 0]
     dispersion = float(traded.std() / traded.mean()) if len(traded) > 1 else 0.0
-    return mean, dispersion
+    return model.national_price(good), dispersion
 
 
 def measure(model: JangmadangModel) -> dict[str, float]:
@@ -100,11 +99,10 @@ def measure(model: JangmadangModel) -> dict[str, float]:
 
     market_open = model.markets.closed_until <= model.month
     stalls_by_town = group_count(t.town[active_traders & t.stall], model.n_towns) * w * market_open
-    residents = group_sum(h.active.astype(float), h.town, model.n_towns)
     grain_traders = group_count(t.town[active_traders & (t.good == GRAIN)], model.n_towns)
     import_traders = group_count(t.town[active_traders & (t.good == IMPORTS)], model.n_towns)
-    grain_price, grain_dispersion = _price_summary(model, GRAIN, residents, grain_traders)
-    import_price, import_dispersion = _price_summary(model, IMPORTS, residents, import_traders)
+    grain_price, grain_dispersion = _price_summary(model, GRAIN, grain_traders)
+    import_price, import_dispersion = _price_summary(model, IMPORTS, import_traders)
     border = model.geo.border
 
     model.income_window.append((h.income_formal_won.sum(), h.income_informal_won.sum()))

@@ -100,7 +100,7 @@ class JangmadangModel(mesa.Model):
         self.grid = OrthogonalMooreGrid((p.grid_width, p.grid_height), torus=False, random=self.random)
         self.town_cells = [self.grid[(int(x), int(y))] for x, y in zip(self.geo.x, self.geo.y, strict=True)]
         self.markets = AgentTable(MARKET_COLUMNS, p.market_towns)
-        self.markets.add(p.market_towns, x=self.geo.x, y=self.geo.y, border=self.geo.border)
+        self.markets.add(p.market_towns)
         self.won_per_yuan = p.initial_won_per_yuan
         self.state_trade_won = 0.0  # state trading companies' won revenue, spent on yuan the next month
         self.state_import_bill_yuan = 0.0  # what the goods they sold cost abroad
@@ -108,7 +108,6 @@ class JangmadangModel(mesa.Model):
 
         self.households = AgentTable(HOUSEHOLD_COLUMNS, p.households)
         self._populate_households()
-        self.town_households = np.bincount(self.households.town, minlength=p.market_towns).astype(float)
         self.officials = AgentTable(OFFICIAL_COLUMNS, p.market_towns)
         self.officials.add(p.market_towns, town=np.arange(p.market_towns))
         self.traders = AgentTable(TRADER_COLUMNS, max(16, p.households // 8))
@@ -217,8 +216,10 @@ class JangmadangModel(mesa.Model):
         return self.prices[GRAIN][self.households.town]
 
     def national_price(self, good: int) -> float:
-        """The household-weighted mean of the towns' prices of `good`."""
-        return float(np.average(self.prices[good], weights=self.town_households))
+        """The mean of the towns' prices of `good`, weighted by the households living in each town now."""
+        h = self.households
+        residents = np.bincount(h.town, weights=h.active, minlength=self.n_towns)
+        return float((self.prices[good] * residents).sum() / max(residents.sum(), 1.0))
 
     def spare_cash(self) -> np.ndarray:
         """Each household's won beyond `spare_cash_threshold_months` of its food needs at local prices."""

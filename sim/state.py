@@ -55,7 +55,6 @@ TRADER_COLUMNS = {
     "bribe_paid": np.bool_,  # paid the full protection bribe this month
     "months_failing": np.int32,
     "closing": np.bool_,  # leaving at the end of the month (caught in a crackdown and gave up)
-    "entered_month": np.int32,
 }
 
 SMUGGLER_COLUMNS = {
@@ -68,7 +67,6 @@ SMUGGLER_COLUMNS = {
     "months_failing": np.int32,
     "closing": np.bool_,
     "worth_at_start_won": np.float64,
-    "entered_month": np.int32,
 }
 
 OFFICIAL_COLUMNS = {
@@ -76,10 +74,7 @@ OFFICIAL_COLUMNS = {
     "won": np.float64,  # cash from bribes and returns on stakes
 }
 
-MARKET_COLUMNS = {
-    "x": np.int32,
-    "y": np.int32,  # rows from the border with China (row 0)
-    "border": np.bool_,
+MARKET_COLUMNS = {  # what changes; where a town is and whether it is on the border is in `model.geo`
     "closed_until": np.int32,  # month the official market reopens after a closure
     "state_stock": np.float64,  # legal imports held by state trading companies for wholesale
 }

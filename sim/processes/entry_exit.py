@@ -97,7 +97,7 @@ def start_trading(model: JangmadangModel, homes: np.ndarray) -> None:
 
     rows = t.add(
         len(homes), household=homes, town=town, woman=h.free_woman[homes], good=good, won=capital,
-        phone_rank=rng.random(len(homes)), stall=stall, entered_month=model.month,
+        phone_rank=rng.random(len(homes)), stall=stall,
     )  # fmt: skip
     h.trader[homes] = rows
     model.spawn("traders", rows)
@@ -170,7 +170,7 @@ def enter_smuggling(model: JangmadangModel) -> None:
         return
     capital = p.startup_capital_share * h.won[homes]
     h.won[homes] -= capital
-    rows = s.add(len(homes), household=homes, town=h.town[homes], won=capital, entered_month=model.month)
+    rows = s.add(len(homes), household=homes, town=h.town[homes], won=capital)
     h.smuggler[homes] = rows
     model.spawn("smugglers", rows)
     model.tally["smuggler_entries"] += len(rows)

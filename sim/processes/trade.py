@@ -65,7 +65,8 @@ def producer_offers(model: JangmadangModel, good: int) -> Offers:
         months_left = (p.harvest_month - 1 - model.month % 12) % 12 or 12
         monthly_need = h.members * model.monthly_need_kg()
         surplus = np.maximum(h.food_kg - monthly_need * (months_left + p.food_buffer_months), 0.0)
-        relative = np.minimum(model.prices[GRAIN] / model.national_price(GRAIN), 1.0) ** p.farm_price_elasticity
+        with np.errstate(divide="ignore"):  # no households left anywhere: no national price, no holding back
+            relative = np.minimum(model.prices[GRAIN] / model.national_price(GRAIN), 1.0) ** p.farm_price_elasticity
         share = p.farm_sale_share_per_month * model.now.market_tolerance * relative[h.town]
         offer = (h.active & h.farm) * surplus * share
         return [("households", offer, h.town)]
