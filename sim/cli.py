@@ -7,6 +7,9 @@ with exit code 2; a sweep in which some runs failed finishes the others and exit
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +20,7 @@ from sim import results
 from sim.experiments.run import run_scenario, summary_lines
 from sim.experiments.sweep import check_points, load_sweep, run_sweep
 from sim.scenarios import SCENARIO_DIR, ScenarioError, list_scenarios, load_scenario, read_yaml
+from sim.visualization import explorer
 from sim.visualization.dashboard import plot_dashboard
 from sim.visualization.sweep_plot import plot_sweep
 
@@ -98,6 +102,38 @@ def sweep(
         for run_id, error in sorted(result.failed.items()):
             typer.echo(f"  failed {run_id}: {error}", err=True)
         raise typer.Exit(1)
+
+
+@app.command()
+def viz(
+    scenario: Annotated[str, typer.Argument(help="Scenario name (see `jangmadang list`) or YAML file.")] = "baseline",
+    households: Annotated[
+        int | None, typer.Option(help="Households to model (default: the scenario's).", min=1_000)
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65_535)] = 8765,
+) -> None:
+    """Explore a scenario in the browser (Mesa SolaraViz): map, live charts, sliders for the drivers."""
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as error:
+        raise fail(str(error)) from None
+    env = os.environ | {
+        explorer.SCENARIO_VARIABLE: scenario,
+        explorer.HOUSEHOLDS_VARIABLE: str(households or 0),
+        # Solara's notes on cookies over plain http and on Mesa's hooks say nothing a user can act on.
+        "PYTHONWARNINGS": "ignore::UserWarning:solara.server.starlette,ignore::UserWarning:solara.validate_hooks",
+    }
+    app_file = Path(explorer.__file__).with_name("app.py")
+    command = [sys.executable, "-m", "solara", "run", str(app_file), "--host", host, "--port", str(port),
+               "--production", "--no-open", "--log-level", "warning"]  # fmt: skip
+    typer.echo(f"Jangmadang browser view of {loaded.name!r}: open http://{host}:{port}/ (Ctrl-C stops it)")
+    try:
+        completed = subprocess.run(command, env=env, check=False)
+    except KeyboardInterrupt:
+        return
+    if completed.returncode not in (0, -2):
+        raise typer.Exit(completed.returncode)
 
 
 @app.command("list")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -91,6 +91,24 @@ class Schedule:
             allowed = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
             raise ValueError(f"schedule values must be {allowed}")
         return cls(months, values, kind)
+
+    def scaled(self, factor: float, high: float | None = None) -> Schedule:
+        """Every value times `factor`, capped at `high`: the same history, stronger or weaker."""
+        values = tuple(min(value * factor, high) if high is not None else value * factor for value in self.values)
+        return replace(self, values=values)
+
+    def deepened(self, factor: float) -> Schedule:
+        """Every fall below the first value `factor` times as deep (0 removes the falls, 2 doubles them)."""
+        reference = self.values[0]
+        values = tuple(
+            max(reference - factor * (reference - value), 0.0) if value < reference else value for value in self.values
+        )
+        return replace(self, values=values)
+
+    def before(self, month: Month) -> Schedule:
+        """The schedule with its changes from `month` on dropped: the value then in force holds on."""
+        keep = max(1, sum(1 for m in self.months if m < month))
+        return replace(self, months=self.months[:keep], values=self.values[:keep])
 
     def at(self, month: Month) -> float:
         """The value in force in `month`."""
