@@ -7,6 +7,7 @@ births less deaths. The model calls it after every step when `check_invariants=T
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,16 +24,17 @@ class AccountingError(AssertionError):
     """A stock is negative or differs from what its recorded flows explain."""
 
 
-def holdings(model: JangmadangModel) -> dict[str, float]:
-    """Total of each stock held by all agents and markets, in model units."""
+def holdings(model: JangmadangModel, stocks: Iterable[str] = STOCKS) -> dict[str, float]:
+    """Total of each of `stocks` held by all agents and markets, in model units."""
     h, t, s, o, m = model.households, model.traders, model.smugglers, model.officials, model.markets
-    return {
-        "won": h.won.sum() + t.won.sum() + s.won.sum() + o.won.sum() + model.state_trade_won,
-        "yuan": h.yuan.sum() + s.yuan.sum(),
-        "grain_kg": h.food_kg.sum() + (t.stock * (t.good == GRAIN)).sum(),
-        "import_units": (t.stock * (t.good == IMPORTS)).sum() + s.stock.sum() + m.state_stock.sum(),
-        "persons": float((h.members * h.active).sum()),
+    total = {
+        "won": lambda: h.won.sum() + t.won.sum() + s.won.sum() + o.won.sum() + model.state_trade_won,
+        "yuan": lambda: h.yuan.sum() + s.yuan.sum(),
+        "grain_kg": lambda: h.food_kg.sum() + (t.stock * (t.good == GRAIN)).sum(),
+        "import_units": lambda: (t.stock * (t.good == IMPORTS)).sum() + s.stock.sum() + m.state_stock.sum(),
+        "persons": lambda: float(np.dot(h.members, h.active)),
     }
+    return {stock: total[stock]() for stock in stocks}
 
 
 def _negatives(model: JangmadangModel, tolerance: float) -> list[str]:

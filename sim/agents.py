@@ -99,4 +99,29 @@ class Official(RowAgent, FixedAgent):
         self.cell = self.town_cell
 
 
+def make_handles(model: mesa.Model, agent_type: type[RowAgent], rows: list[int]) -> list[RowAgent]:
+    """Handles on `rows`, registered with the model as `Agent.__init__` registers one agent, but in bulk.
+
+    One agent at a time costs about 3 microseconds, 20 seconds for the 5.9 million households at full
+    scale; this sets the same attributes and fills the same registries (Mesa 3.3's `Model._agents`,
+    `_agents_by_type` and `_all_agents`) in a few C-level passes. Officials, which sit in grid cells, and
+    small batches go through `Agent.__init__`.
+    """
+    if issubclass(agent_type, FixedAgent) or len(rows) < BULK_AT_LEAST:
+        return [agent_type(model, row) for row in rows]
+    ids = mesa.Agent._ids[model]
+    handles = [object.__new__(agent_type) for _ in rows]
+    for handle, row in zip(handles, rows, strict=True):
+        handle.__dict__.update(model=model, unique_id=next(ids), pos=None, row=row)
+    registered = dict.fromkeys(handles)
+    model._agents.update(registered)
+    if agent_type not in model._agents_by_type:
+        model._agents_by_type[agent_type] = mesa.agent.AgentSet([], random=model.random)
+    for agent_set in (model._agents_by_type[agent_type], model._all_agents):
+        agent_set._agents.update(registered)
+    return handles
+
+
+BULK_AT_LEAST = 10_000  # below this, creating handles one by one costs little
+
 AGENT_TYPES = {"households": Household, "traders": Trader, "smugglers": Smuggler, "officials": Official}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -59,11 +58,18 @@ def run(
         typer.Option("--set", help="Change a setting: households=5000, sanctions=0.5, drivers.sanctions.2017-08=0.6"),
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: outputs/<scenario>).")] = None,
+    scale: Annotated[
+        str | None,
+        typer.Option(help="'full' (one agent per real household, 5.9 million), a ratio like '1:100', or households."),
+    ] = None,
 ) -> None:
     """Run one scenario; write timeseries.csv, markets.csv, dashboard.png and manifest.json."""
     overrides = parse_sets(set_ or [])
     try:
         loaded = load_scenario(scenario, overrides, source="--set")
+        if scale is not None:
+            overrides["households"] = scale
+            loaded = loaded.with_overrides({"households": scale}, source="--scale")
     except ScenarioError as error:
         raise fail(str(error)) from None
     if seed is not None:
@@ -128,12 +134,8 @@ def viz(
     command = [sys.executable, "-m", "solara", "run", str(app_file), "--host", host, "--port", str(port),
                "--production", "--no-open", "--log-level", "warning"]  # fmt: skip
     typer.echo(f"Jangmadang browser view of {loaded.name!r}: open http://{host}:{port}/ (Ctrl-C stops it)")
-    try:
-        completed = subprocess.run(command, env=env, check=False)
-    except KeyboardInterrupt:
-        return
-    if completed.returncode not in (0, -2):
-        raise typer.Exit(completed.returncode)
+    sys.stdout.flush()
+    os.execve(sys.executable, command, env)  # the server replaces this process: signals reach it directly
 
 
 @app.command("list")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from sim.core.groupby import group_count
 from sim.state import GRAIN, IMPORTS
@@ -87,13 +88,26 @@ def _price_summary(model: JangmadangModel, good: int, traders_in: np.ndarray) ->
     return model.national_price(good), dispersion
 
 
+@njit(cache=True)
+def _household_counts(active, members, trader, smuggler, intake_share, hungry_below):
+    """Persons in active households; of them, in households with a trader or smuggler; and hungry ones."""
+    persons = reliant = hungry = 0.0
+    for i in range(len(active)):  # without branches: their outcomes are random, so mispredicted
+        counted = members[i] * active[i]
+        persons += counted
+        reliant += counted * ((trader[i] >= 0) | (smuggler[i] >= 0))
+        hungry += counted * (intake_share[i] < hungry_below)
+    return persons, reliant, hungry
+
+
 def measure(model: JangmadangModel) -> dict[str, float]:
     """All indicators for the month just simulated."""
     h, t, s, w = model.households, model.traders, model.smugglers, model.weight
     tally, ledger = model.tally, model.ledger
-    members = h.members * h.active
-    population = members.sum() * w
-    reliant = (members * ((h.trader >= 0) | (h.smuggler >= 0))).sum() * w
+    persons, reliant, hungry = _household_counts(
+        h.active, h.members, h.trader, h.smuggler, h.intake_share, model.p.hungry_below_need_share
+    )
+    population, reliant = persons * w, reliant * w
     active_traders = t.active
     n_traders = active_traders.sum()
 
@@ -136,9 +150,7 @@ def measure(model: JangmadangModel) -> dict[str, float]:
         "import_price_interior_won": float(model.prices[IMPORTS][~border].mean()) if (~border).any() else np.nan,
         "won_per_yuan": model.won_per_yuan,
         "won_per_dollar": model.won_per_yuan * yuan_per_dollar,
-        "hunger_rate": (members * (h.intake_share < model.p.hungry_below_need_share)).sum() * w / population
-        if population
-        else 0.0,
+        "hunger_rate": hungry / persons if persons else 0.0,
         "famine_deaths": abs(ledger.this_month("persons", "famine_deaths")) * w,
         "excess_deaths_cumulative": abs(ledger.total["persons"]["famine_deaths"]) * w,
         "births": ledger.this_month("persons", "births") * w,
@@ -166,7 +178,7 @@ def measure(model: JangmadangModel) -> dict[str, float]:
         "households_ended": tally["households_ended"] * w,
         "informal_income_share": informal / (formal + informal) if formal + informal > 0 else 0.0,
         "wealth_gini": _gini(worth),
-        "money_won": model.holdings()["won"] * w,
+        "money_won": model.holdings(["won"])["won"] * w,
     }
 
 

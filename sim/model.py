@@ -8,8 +8,11 @@ are handles on their rows (`sim.agents`). See docs/ODD.md for the model descript
 
 from __future__ import annotations
 
+import gc
 import warnings
 from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
@@ -17,9 +20,11 @@ import mesa
 import numpy as np
 import pandas as pd
 from mesa.discrete_space import OrthogonalMooreGrid
+from numba import njit
 
 from sim import accounting
-from sim.agents import AGENT_TYPES
+from sim.agents import AGENT_TYPES, make_handles
+from sim.core.groupby import SortedGroups, group_sum
 from sim.core.ledger import Ledger
 from sim.core.schedule import month_label, month_start, to_month
 from sim.core.table import AgentTable
@@ -60,6 +65,31 @@ from sim.state import (
 )
 
 MIN_HOUSEHOLDS_PER_TOWN = 20  # below this, town markets are too thin to behave like the default scale's
+COMPACT_AT_LEAST_ROWS = 4_096  # departed agents' rows kept before a table is compacted
+
+
+# Numba kernels. Their large outputs are allocated by numpy, which asks the kernel for huge pages: page
+# faults on memory numba allocates itself cost more than the kernel's work at full scale.
+
+
+@njit(cache=True)
+def _spare_cash(town, threshold_won_per_member, members, won, spare):
+    """`JangmadangModel.spare_cash` in one pass over households, into `spare`."""
+    for i in range(len(won)):
+        spare[i] = max(won[i] - members[i] * threshold_won_per_member[town[i]], 0.0)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while millions of lasting objects are made: it would rescan
+    them all again and again, doubling the cost of making them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def read_indicator(name: str, model: JangmadangModel) -> float:
@@ -108,14 +138,16 @@ class JangmadangModel(mesa.Model):
 
         self.households = AgentTable(HOUSEHOLD_COLUMNS, p.households)
         self._populate_households()
+        self.home_towns = SortedGroups(self.households.town, p.market_towns)  # households never move
+        self.count_residents()
+        self._phone_share = (-1, 0.0)  # (step counted, share)
         self.officials = AgentTable(OFFICIAL_COLUMNS, p.market_towns)
         self.officials.add(p.market_towns, town=np.arange(p.market_towns))
         self.traders = AgentTable(TRADER_COLUMNS, max(16, p.households // 8))
         self.smugglers = AgentTable(SMUGGLER_COLUMNS, max(16, p.households // 100))
 
         self._handles: dict[str, dict[int, mesa.Agent]] = {name: {} for name in AGENT_TYPES}
-        self.spawn("households", np.arange(len(self.households)))
-        self.spawn("officials", np.arange(len(self.officials)))
+        self.sync_handles()
 
         self.ledger = Ledger(accounting.holdings(self))
         self.tally: defaultdict[str, float] = defaultdict(float)
@@ -178,24 +210,61 @@ class JangmadangModel(mesa.Model):
         )
 
     # --- agent handles ----------------------------------------------------------------------
+    # Mesa agent objects mirror the active rows of the tables. Households and officials get theirs at
+    # set-up; traders and smugglers come and go by the hundred thousand a year at full scale, so theirs
+    # are made (and departed agents' removed) when Mesa's agent API is used, not in every step.
 
-    def spawn(self, table_name: str, rows: np.ndarray) -> None:
-        """Create the Mesa agent handles for new rows of a table."""
-        agent_type, handles = AGENT_TYPES[table_name], self._handles[table_name]
-        for row in rows.tolist():
-            handles[row] = agent_type(self, row)
+    def sync_handles(self) -> None:
+        """Bring the Mesa agent handles up to date with the tables: one handle per active row, no others."""
+        with gc_paused():
+            for table_name, agent_type in AGENT_TYPES.items():
+                table, handles = getattr(self, table_name), self._handles[table_name]
+                has_handle = np.zeros(len(table), dtype=bool)
+                has_handle[np.fromiter(handles, dtype=np.int64, count=len(handles))] = True
+                for row in np.flatnonzero(has_handle & ~table.active).tolist():
+                    handles.pop(row).remove()
+                rows = np.flatnonzero(table.active & ~has_handle).tolist()
+                handles.update(zip(rows, make_handles(self, agent_type, rows), strict=True))
 
-    def retire(self, table_name: str, rows: np.ndarray) -> None:
-        """Remove the Mesa agent handles of rows whose agents have left."""
-        handles = self._handles[table_name]
-        for row in rows.tolist():
-            handle = handles.pop(row, None)
-            if handle is not None:
-                handle.remove()
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """All agents (Mesa's API), brought up to date with the tables first."""
+        self.sync_handles()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.agent.AgentSet]:
+        """The agents of each type (Mesa's API), brought up to date with the tables first."""
+        self.sync_handles()
+        return super().agents_by_type
 
     def handle(self, table_name: str, row: int) -> mesa.Agent:
-        """The Mesa agent object of one row."""
-        return self._handles[table_name][int(row)]
+        """The Mesa agent object of one active row."""
+        table, handles, row = getattr(self, table_name), self._handles[table_name], int(row)
+        if not 0 <= row < len(table) or not table.active[row]:
+            raise KeyError(f"row {row} of {table_name} is not an active agent")
+        if row not in handles:
+            handles[row] = AGENT_TYPES[table_name](self, row)
+        return handles[row]
+
+    def compact(self, table_name: str, reference: str) -> None:
+        """Drop the rows of departed traders or smugglers once they reach a quarter of the active ones,
+        renumbering the households' `reference` column and the handles (amortized O(1) per departure)."""
+        table = getattr(self, table_name)
+        if len(table) - table.n_active < max(table.n_active // 4, COMPACT_AT_LEAST_ROWS):
+            return
+        new_row = table.compact()
+        column = getattr(self.households, reference)
+        linked = column != NOBODY
+        column[linked] = new_row[column[linked]]
+        renumbered = {}
+        for old, handle in self._handles[table_name].items():
+            if new_row[old] == NOBODY:
+                handle.remove()
+            else:
+                handle.row = int(new_row[old])
+                renumbered[handle.row] = handle
+        self._handles[table_name] = renumbered
 
     # --- quantities the processes share ------------------------------------------------------
 
@@ -211,33 +280,64 @@ class JangmadangModel(mesa.Model):
         """Grain one person needs in a month, kg."""
         return self.p.grain_need_kg_per_person_day * DAYS_PER_MONTH
 
+    def at_home(self, per_town: np.ndarray) -> np.ndarray:
+        """Each household's value of a per-town quantity (its town's price, say)."""
+        return self.home_towns.spread(per_town)
+
+    def town_sum(self, table_name: str, values: np.ndarray) -> np.ndarray:
+        """Per town: the sum of `values` over the rows of a table (households, traders, smugglers, markets)."""
+        if table_name == "households":
+            return self.home_towns.sum(values)
+        if table_name == "markets":
+            return np.asarray(values, dtype=np.float64)
+        return group_sum(values, getattr(self, table_name).town, self.n_towns)
+
+    def at_town(self, table_name: str, per_town: np.ndarray) -> np.ndarray:
+        """Each row's value of a per-town quantity, for the rows of a table (see `town_sum`)."""
+        if table_name == "households":
+            return self.at_home(per_town)
+        if table_name == "markets":
+            return per_town
+        return per_town[getattr(self, table_name).town]
+
     def grain_price_at_home(self) -> np.ndarray:
         """Each household's local grain price, won per kg."""
-        return self.prices[GRAIN][self.households.town]
+        return self.at_home(self.prices[GRAIN])
 
     def national_price(self, good: int) -> float:
         """The mean of the towns' prices of `good`, weighted by the households living in each town now."""
-        h = self.households
-        residents = np.bincount(h.town, weights=h.active, minlength=self.n_towns)
+        residents = self.residents_per_town
         return float((self.prices[good] * residents).sum() / max(residents.sum(), 1.0))
+
+    def count_residents(self) -> None:
+        """Recount `residents_per_town`, the active households of each town (after households end)."""
+        self.residents_per_town = self.home_towns.sum(self.households.active)
 
     def spare_cash(self) -> np.ndarray:
         """Each household's won beyond `spare_cash_threshold_months` of its food needs at local prices."""
         h = self.households
-        food_value = h.members * self.monthly_need_kg() * self.grain_price_at_home()
-        return np.maximum(h.won - self.p.spare_cash_threshold_months * food_value, 0.0)
+        threshold_won_per_member = self.p.spare_cash_threshold_months * self.monthly_need_kg() * self.prices[GRAIN]
+        spare = np.empty(len(h))
+        _spare_cash(h.town, threshold_won_per_member, h.members, h.won, spare)
+        return spare
 
     def wholesale_prices(self, good: int) -> np.ndarray:
         """Per town: the price of `good` less the traders' margin, at which traders buy and value stock."""
         return self.prices[good] * (1.0 - self.p.trader_margin_share)
 
     def trader_phone_share(self) -> float:
-        """Share of traders with a phone: subscriptions per person times the traders' adoption multiplier."""
-        population = max((self.households.members * self.households.active).sum() * self.weight, 1.0)
-        return min(1.0, self.p.trader_phone_adoption_multiplier * self.now.phone_subscriptions / population)
+        """Share of traders with a phone: subscriptions per person times the traders' adoption multiplier.
 
-    def holdings(self) -> dict[str, float]:
-        return accounting.holdings(self)
+        Counted once a month (the population is a pass over all households).
+        """
+        if self._phone_share[0] != self.steps:
+            population = max(accounting.holdings(self, ["persons"])["persons"] * self.weight, 1.0)
+            share = min(1.0, self.p.trader_phone_adoption_multiplier * self.now.phone_subscriptions / population)
+            self._phone_share = (self.steps, share)
+        return self._phone_share[1]
+
+    def holdings(self, stocks: Iterable[str] = accounting.STOCKS) -> dict[str, float]:
+        return accounting.holdings(self, stocks)
 
     # --- the monthly step (ODD 3: process overview and scheduling) -----------------------------
 
@@ -284,6 +384,8 @@ class JangmadangModel(mesa.Model):
         enter_trade(self)
         start_trained_businesses(self)
         enter_smuggling(self)
+        self.compact("traders", reference="trader")
+        self.compact("smugglers", reference="smuggler")
         # Data collection
         self.indicators = measure(self)
         self.market_history.append(market_snapshot(self))

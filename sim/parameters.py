@@ -44,6 +44,26 @@ class ParameterError(ValueError):
         super().__init__("; ".join(f"{name}: {problem}" for name, problem in problems.items()))
 
 
+SCALE_HELP = "a number of household agents, 'full' (one per real household) or a ratio such as '1:100'"
+
+
+def households_for_scale(scale: Any, overrides: dict[str, Any]) -> Any:
+    """Household agents for a scale: 'full' is one per real household, '1:N' one per N; numbers pass through.
+
+    Raises `ParameterError` for a string that is neither.
+    """
+    if not isinstance(scale, str):
+        return scale
+    real = overrides.get("real_households", Parameters.real_households)
+    text = scale.strip().lower()
+    if text == "full":
+        return round(real)
+    one, colon, per = text.partition(":")
+    if colon and one.strip() == "1" and per.strip().replace("_", "").isdigit() and int(per) > 0:
+        return max(1, round(real / int(per)))
+    raise ParameterError({"households": f"{SCALE_HELP}, got {scale!r}"})
+
+
 def _schedule(default: dict) -> Any:
     return field(default_factory=lambda: Schedule.of(default))
 
@@ -186,6 +206,8 @@ class Parameters:
         of range, bad dates, schedules out of order.
         """
         names = [f.name for f in fields(cls)]
+        if "households" in overrides:
+            overrides = {**overrides, "households": households_for_scale(overrides["households"], overrides)}
         try:
             params = _ADAPTER.validate_python(overrides)
         except ValidationError as error:

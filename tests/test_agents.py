@@ -1,9 +1,11 @@
 """The array-backed design seen from Mesa: handles on rows, agent sets, the grid."""
 
 import numpy as np
+import pandas as pd
 from conftest import small_model, tiny_model
 
 from sim.agents import Household, Official, Smuggler, Trader
+from sim.state import NOBODY
 
 
 def test_agents_are_mesa_handles_on_their_rows():
@@ -44,3 +46,25 @@ def test_border_towns_are_on_row_zero():
     assert model.geo.border.any() and (~model.geo.border).any()
     assert (model.geo.y[model.geo.border] == 0).all() and (model.geo.y[~model.geo.border] > 0).all()
     assert np.isfinite(model.prices).all()
+
+
+def test_compacting_the_trader_table_changes_nothing_but_row_numbers(monkeypatch):
+    import sim.model
+
+    default = small_model(end="2002-12")
+    default.run()
+    monkeypatch.setattr(sim.model, "COMPACT_AT_LEAST_ROWS", 1)  # compact as soon as a quarter of rows departed
+    model = small_model(end="2002-12", check_invariants=True)
+    while model.date < "1997-06":
+        model.step()
+    homes = {trader: trader.household for trader in model.agents_by_type[Trader]}
+    model.run()
+    pd.testing.assert_frame_equal(model.timeseries(), default.timeseries())
+    t, h = model.traders, model.households
+    assert len(t) < len(default.traders)  # compacted: fewer rows for the same traders
+    linked = np.flatnonzero(h.trader != NOBODY)
+    assert np.array_equal(np.sort(h.trader[linked]), np.flatnonzero(t.active))  # each active trader, once
+    assert np.array_equal(t.household[h.trader[linked]], linked)  # and back
+    still_trading = [trader for trader in model.agents_by_type[Trader] if trader in homes]
+    assert still_trading and all(trader.household == homes[trader] for trader in still_trading)  # handles follow
+    assert len(model.agents_by_type[Trader]) == t.n_active

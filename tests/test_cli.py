@@ -41,3 +41,19 @@ def test_bad_input_gets_one_clear_line_and_exit_code_2(tmp_path):
     bad_date = run("run", "--set", "end=1995-13")
     assert bad_date.returncode == 2 and "end: not a date" in bad_date.stderr
     assert run("run", "no_such_scenario").returncode == 2
+
+
+def test_scale_is_full_a_ratio_or_a_number_and_a_bad_one_is_refused(tmp_path):
+    from sim.parameters import Parameters
+
+    assert Parameters.build(households="full").households == Parameters.real_households == 5_887_471
+    assert Parameters.build(households="1:1000").households == 5_887
+    assert Parameters.build(households="full", real_households=1_000).households == 1_000
+    result = run("run", "--scale", "1:10000", "--set", "market_towns=20", "--set", "end=1990-06",
+                 "--out", str(tmp_path))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "manifest.json").read_text())["overrides"]["households"] == "1:10000"
+    for bad in ("half", "1:0", "2:100"):
+        refused = run("run", "--scale", bad, "--out", str(tmp_path / bad))
+        assert refused.returncode == 2 and "households:" in refused.stderr and "'full'" in refused.stderr
+        assert "Traceback" not in refused.stderr

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.core.groupby import allocate, draw_members, fill_ratio, group_sum
+from sim.core.groupby import SortedGroups, allocate, draw_members, fill_ratio, group_sum
 from sim.core.ledger import Ledger
 from sim.core.schedule import Schedule, month_label, to_month
 from sim.core.table import AgentTable
@@ -65,8 +65,32 @@ def test_group_arithmetic():
 
 def test_draw_members_follows_weights_and_skips_zero_weights():
     rng = np.random.default_rng(0)
-    picks = draw_members(rng, np.array([0.0, 1.0, 3.0, 0.0]), 40_000)
+    picks = draw_members(rng, np.cumsum([0.0, 1.0, 3.0, 0.0]), 40_000)
     counts = np.bincount(picks, minlength=4)
     assert counts[0] == 0 and counts[3] == 0
     assert counts[2] / counts[1] == pytest.approx(3.0, rel=0.05)
-    assert len(draw_members(rng, np.zeros(3), 5)) == 0
+    assert len(draw_members(rng, np.cumsum(np.zeros(3)), 5)) == 0
+
+
+def test_sorted_groups_agree_with_bincount_and_fancy_indexing():
+    rng = np.random.default_rng(3)
+    group = np.sort(rng.choice([0, 2, 3, 7], size=200))  # groups 1, 4, 5, 6 are empty
+    values = rng.random(200)
+    groups = SortedGroups(group, 8)
+    assert np.allclose(groups.sum(values), np.bincount(group, weights=values, minlength=8))
+    assert groups.sum(values)[[1, 4, 5, 6]].tolist() == [0.0] * 4
+    assert np.array_equal(groups.sum(values > 0.5), np.bincount(group[values > 0.5], minlength=8))
+    per_group = rng.random(8)
+    assert np.array_equal(groups.spread(per_group), per_group[group])
+    with pytest.raises(ValueError, match="sorted"):
+        SortedGroups(group[::-1], 8)
+
+
+def test_compact_drops_departed_rows_and_says_where_the_rest_went():
+    table = AgentTable({"won": np.float64}, capacity=4)
+    table.add(6, won=np.arange(6.0))
+    table.active[[1, 4]] = False
+    new_row = table.compact()
+    assert new_row.tolist() == [0, -1, 1, 2, -1, 3]
+    assert len(table) == 4 and table.won.tolist() == [0.0, 2.0, 3.0, 5.0] and table.active.all()
+    assert table.add(1, won=9.0).tolist() == [4]

@@ -2,11 +2,12 @@
 
 import numpy as np
 import pytest
-from conftest import tiny_model
+from conftest import small_model, tiny_model
 
 from sim.accounting import holdings
+from sim.core.groupby import SortedGroups
 from sim.core.schedule import to_month
-from sim.processes.border import deliver_remittances, exchange_currency, import_legally, smuggle
+from sim.processes.border import _draw_near_border, deliver_remittances, exchange_currency, import_legally, smuggle
 from sim.processes.enforcement import collect_stall_fees, crack_down, invest_official_funds, take_bribes
 from sim.processes.entry_exit import (
     enter_smuggling,
@@ -34,6 +35,7 @@ def everyone_in_town(model, town=1, **columns):
     """Move all households to one town and give them the same state."""
     h = model.households
     h.town = town
+    model.home_towns = SortedGroups(h.town, model.n_towns)  # the model's households never move; here they do
     for name, value in columns.items():
         setattr(h, name, value)
 
@@ -50,7 +52,6 @@ def add_traders(model, homes, good=GRAIN, **columns):
 
 def add_smugglers(model, count, town=0, **columns):
     rows = model.smugglers.add(count, household=0, town=town, **columns)
-    model.spawn("smugglers", rows)
     return rows
 
 
@@ -400,3 +401,13 @@ def test_smuggling_is_taken_up_in_border_towns_only_and_not_at_a_closed_border()
             on_border = model.geo.border[model.households.town]
             assert len(homes) == on_border.sum() > 0
             assert on_border[homes].all()
+
+
+def test_new_remittance_families_are_drawn_in_proportion_to_nearness_to_the_border():
+    model = small_model(households=3_000)
+    picks = _draw_near_border(model, 20_000)
+    assert len(picks) == 20_000 and model.households.active[picks].all()
+    nearness = 1.0 / (1.0 + model.geo.y[model.households.town] / 5.0)  # the weight of each household
+    expected = (nearness**2).sum() / nearness.sum()  # mean nearness of a draw proportional to nearness
+    assert nearness[picks].mean() == pytest.approx(expected, rel=0.02)
+    assert nearness[picks].mean() > nearness.mean() * 1.05  # border towns are favoured

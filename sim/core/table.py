@@ -2,8 +2,8 @@
 
 An `AgentTable` holds the state of one agent type. Processes read and write whole columns
 (`table.won += income`); Mesa agent objects in `sim.agents` are thin handles on one row.
-Rows are never reused or moved, so a row number identifies an agent for the whole run;
-an agent that leaves keeps its row with `active` set to False.
+An agent that leaves keeps its row with `active` set to False until `compact` drops the rows of
+departed agents and renumbers the rest, in order; the owner of the table remaps references to rows.
 """
 
 from __future__ import annotations
@@ -69,3 +69,18 @@ class AgentTable:
             self._data[name][start:stop] = value
         object.__setattr__(self, "n", stop)
         return np.arange(start, stop)
+
+    def compact(self) -> np.ndarray:
+        """Drop the inactive rows, keeping the order of the rest; return each old row's new row (-1 if dropped).
+
+        Tables of agents that come and go (traders, smugglers) would otherwise grow with every entry
+        ever made, and every whole-column operation with them.
+        """
+        keep = np.flatnonzero(self.active)
+        new_row = np.full(self.n, -1, np.int32)
+        new_row[keep] = np.arange(len(keep), dtype=np.int32)
+        for data in self._data.values():
+            data[: len(keep)] = data[keep]
+            data[len(keep) : self.n] = 0
+        object.__setattr__(self, "n", len(keep))
+        return new_row

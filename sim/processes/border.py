@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
-from sim.core.groupby import allocate, draw_members, group_sum
+from sim.core.groupby import group_sum, happens
 from sim.state import GRAIN, IMPORTS
 
 if TYPE_CHECKING:
@@ -57,8 +58,7 @@ def deliver_remittances(model: JangmadangModel) -> None:
     families = h.remittance_family & h.active
     change = wanted - int(families.sum())
     if change > 0:
-        near_border = (h.active & ~families) / (1.0 + model.geo.y[h.town] / 5.0)
-        h.remittance_family[np.unique(draw_members(model.rng, near_border, change))] = True
+        h.remittance_family[np.unique(_draw_near_border(model, change))] = True
     elif change < 0:
         h.remittance_family[model.rng.choice(np.flatnonzero(families), -change, replace=False)] = False
     families = h.remittance_family & h.active
@@ -66,13 +66,53 @@ def deliver_remittances(model: JangmadangModel) -> None:
         return
     gross = now.remittance_yuan_per_sender_year / 12.0 * border_passage(model)
     net = gross * (1.0 - now.broker_fee_share)
-    h.yuan += families * net
-    h.income_informal_won += families * (net * model.won_per_yuan)
+    _pay_families(families, h.yuan, h.income_informal_won, net, net * model.won_per_yuan)
     brokers = model.smugglers.active & (model.smugglers.arrested_until <= model.month)
     fee_total = families.sum() * (gross - net) if brokers.any() else 0.0
     model.smugglers.yuan += brokers * (fee_total / max(brokers.sum(), 1))
     model.ledger.record("yuan", "remittances", families.sum() * net + fee_total)
     model.tally["remittances_yuan"] += families.sum() * gross
+
+
+def _draw_near_border(model: JangmadangModel, count: int) -> np.ndarray:
+    """`count` draws, with replacement, of active households not yet receiving remittances, each with weight
+    1 / (1 + rows from the border / 5).
+
+    By rejection: households drawn uniformly are kept with their weight (at most 1), so only a few times
+    `count` households are looked at, not all. Gives fewer draws only if hardly any household is eligible.
+    """
+    h, rng = model.households, model.rng
+    nearness = 1.0 / (1.0 + model.geo.y / 5.0)
+    kept: list[np.ndarray] = []
+    wanted = count
+    for _ in range(MAX_DRAW_ROUNDS):
+        tries = rng.integers(0, len(h), 8 * wanted)
+        eligible = h.active[tries] & ~h.remittance_family[tries]
+        chosen = tries[eligible & (rng.random(len(tries)) < nearness[h.town[tries]])][:wanted]
+        kept.append(chosen)
+        wanted -= len(chosen)
+        if wanted <= 0:
+            break
+    return np.concatenate(kept)
+
+
+MAX_DRAW_ROUNDS = 20  # each keeps about a third of its tries while most households are eligible
+
+
+@njit(cache=True)
+def _pay_families(family, yuan, income_informal_won, net_yuan, net_won):
+    for i in range(len(family)):
+        yuan[i] += family[i] * net_yuan
+        income_informal_won[i] += family[i] * net_won
+
+
+@njit(cache=True)
+def _pay_households(town, active, per_household, won, income_informal_won):
+    """Each active household gets its town's `per_household` won as informal income."""
+    for i in range(len(town)):
+        paid = per_household[town[i]] * active[i]
+        won[i] += paid
+        income_informal_won[i] += paid
 
 
 def exchange_currency(model: JangmadangModel) -> None:
@@ -91,13 +131,12 @@ def exchange_currency(model: JangmadangModel) -> None:
     h, s, p, now = model.households, model.smugglers, model.p, model.now
     rate = model.won_per_yuan
     free = s.active & (s.arrested_until <= model.month)
-    hh_sell = h.yuan * p.yuan_sale_share_per_month
     sm_sell = free * np.maximum(s.yuan - p.smuggler_trip_load_yuan, 0.0)
     sm_buy_won = free * np.minimum(np.maximum(p.smuggler_trip_load_yuan - s.yuan, 0.0) * rate, s.won)
-    hh_buy_won = p.fx_saving_share * model.spare_cash()
+    hh_spare = model.spare_cash()
     state_buy_won = min(model.state_trade_won, model.state_import_bill_yuan * rate)
-    supply_yuan = hh_sell.sum() + sm_sell.sum()
-    demand_won = hh_buy_won.sum() + sm_buy_won.sum() + state_buy_won
+    supply_yuan = p.yuan_sale_share_per_month * h.yuan.sum() + sm_sell.sum()
+    demand_won = p.fx_saving_share * hh_spare.sum() + sm_buy_won.sum() + state_buy_won
     traded_yuan = min(supply_yuan, demand_won / rate)
     sell_fill = traded_yuan / supply_yuan if supply_yuan > 0 else 0.0
     buy_fill = traded_yuan * rate / demand_won if demand_won > 0 else 0.0
@@ -108,8 +147,9 @@ def exchange_currency(model: JangmadangModel) -> None:
     border_grain_price = model.prices[GRAIN][model.geo.border].mean()
     step = p.fx_arbitrage_pull * np.log(border_grain_price / now.china_grain_price_yuan_per_kg / rate)
     if traded_yuan > 0:
-        h.yuan += hh_buy_won * buy_fill / rate - hh_sell * sell_fill
-        h.won += hh_sell * sell_fill * rate - hh_buy_won * buy_fill
+        _households_change(
+            h.yuan, h.won, hh_spare, p.fx_saving_share * buy_fill, p.yuan_sale_share_per_month * sell_fill, rate
+        )
         s.yuan += sm_buy_won * buy_fill / rate - sm_sell * sell_fill
         s.won += sm_sell * sell_fill * rate - sm_buy_won * buy_fill
         with np.errstate(over="ignore"):
@@ -117,6 +157,16 @@ def exchange_currency(model: JangmadangModel) -> None:
         step += p.fx_adjustment_rate * excess
         model.tally["fx_traded_yuan"] += traded_yuan
     model.won_per_yuan = rate * np.exp(np.clip(step, -1, 1) * p.max_price_change_per_month)
+
+
+@njit(cache=True)
+def _households_change(yuan, won, spare_won, spare_share_changed, yuan_share_sold, won_per_yuan):
+    """Each household buys yuan with `spare_share_changed` of its spare won and sells `yuan_share_sold` of
+    its yuan, at `won_per_yuan` (the households' side of `exchange_currency`, in one pass)."""
+    for i in range(len(yuan)):
+        bought_won, sold_yuan = spare_won[i] * spare_share_changed, yuan[i] * yuan_share_sold
+        yuan[i] += bought_won / won_per_yuan - sold_yuan
+        won[i] += sold_yuan * won_per_yuan - bought_won
 
 
 def import_legally(model: JangmadangModel) -> None:
@@ -176,16 +226,17 @@ def smuggle(model: JangmadangModel) -> None:
     paid_producers = group_sum(exports_yuan * export_cost_won, s.town, model.n_towns)
     s.won -= exports_yuan * export_cost_won
     h = model.households
-    earnings = allocate(paid_producers, h.active.astype(float), h.town)
-    h.won += earnings
-    h.income_informal_won += earnings
+    residents = model.residents_per_town
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_household = np.where(residents > 0, paid_producers / residents, 0.0)
+    _pay_households(h.town, h.active, per_household, h.won, h.income_informal_won)
     spent_yuan = crossing * load_yuan
     units = spent_yuan / unit_cost_yuan
-    seized = crossing & (model.rng.random(len(s)) < risk)
+    seized = happens(model.rng, crossing, risk)
     s.yuan += exports_yuan - spent_yuan
     s.stock += units * ~seized
     s.arrested_until = np.where(seized, model.month + p.arrest_months, s.arrested_until)
-    s.closing |= seized & (model.rng.random(len(s)) < p.arrest_exit_prob)
+    s.closing |= happens(model.rng, seized, p.arrest_exit_prob)
 
     model.ledger.record("yuan", "exports", exports_yuan.sum())
     model.ledger.record("yuan", "imports_paid", -spent_yuan.sum())

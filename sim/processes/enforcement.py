@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.core.groupby import allocate, group_sum
+from sim.core.groupby import allocate, group_sum, happens
 from sim.processes.trade import trader_worth
 from sim.state import DAYS_PER_MONTH, GRAIN
 
@@ -65,12 +65,12 @@ def crack_down(model: JangmadangModel) -> None:
     if not exposed.any():
         return
     catch = p.crackdown_catch_share * (1.0 - p.stall_protection * t.stall) * (1.0 - p.bribe_protection * t.bribe_paid)
-    caught = exposed & (model.rng.random(len(t)) < catch)
+    caught = happens(model.rng, exposed, catch)
     confiscated = caught * t.stock
     fine = caught * (p.fine_share_of_capital * t.won)
     t.stock -= confiscated
     t.won -= fine
-    t.closing |= caught & (model.rng.random(len(t)) < p.caught_exit_prob)
+    t.closing |= happens(model.rng, caught, p.caught_exit_prob)
     grain = t.good == GRAIN
     model.ledger.record("grain_kg", "confiscated", -(confiscated * grain).sum())
     model.ledger.record("import_units", "confiscated", -(confiscated * ~grain).sum())

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
-from sim.core.groupby import group_count, group_sum
+from sim.core.groupby import group_count, group_sum, happens, scatter_add
 from sim.processes.border import seizure_risk, smuggling_margin
 from sim.processes.trade import smuggler_worth, trader_worth
 from sim.state import DAYS_PER_MONTH, GRAIN, IMPORTS, NOBODY
@@ -31,9 +32,9 @@ def close_businesses(model: JangmadangModel, table_name: str, rows: np.ndarray, 
     yuan = table.yuan[rows] if table_name == "smugglers" else np.zeros(len(rows))
     grain = (table.good[rows] == GRAIN) if table_name == "traders" else np.zeros(len(rows), bool)
     if to_household:
-        np.add.at(h.won, homes, won)
-        np.add.at(h.yuan, homes, yuan)
-        np.add.at(h.food_kg, homes, stock * grain)
+        scatter_add(h.won, homes, won)
+        scatter_add(h.yuan, homes, yuan)
+        scatter_add(h.food_kg, homes, stock * grain)
         model.ledger.record("import_units", "consumed", -(stock * ~grain).sum())
     else:
         model.ledger.record("won", "estates_lost", -won.sum())
@@ -49,7 +50,6 @@ def close_businesses(model: JangmadangModel, table_name: str, rows: np.ndarray, 
         table.official_stake_won[rows] = 0.0
         h.trader[homes] = NOBODY
     table.active[rows] = False
-    model.retire(table_name, rows)
 
 
 def exit_trade(model: JangmadangModel) -> None:
@@ -100,7 +100,6 @@ def start_trading(model: JangmadangModel, homes: np.ndarray) -> None:
         phone_rank=rng.random(len(homes)), stall=stall,
     )  # fmt: skip
     h.trader[homes] = rows
-    model.spawn("traders", rows)
     model.tally["trader_entries"] += len(rows)
 
 
@@ -112,7 +111,7 @@ def take_stalls(model: JangmadangModel) -> None:
     open_market = (model.markets.closed_until <= model.month)[t.town]
     can_pay = t.won >= 2 * model.now.stall_fee_won_per_day * DAYS_PER_MONTH
     candidates = t.active & ~t.stall & ~t.closing & open_market & can_pay
-    t.stall |= candidates & (model.rng.random(len(t)) < model.now.market_tolerance)
+    t.stall |= happens(model.rng, candidates, model.now.market_tolerance)
 
 
 def enter_trade(model: JangmadangModel) -> None:
@@ -125,18 +124,32 @@ def enter_trade(model: JangmadangModel) -> None:
     reason; where no woman is free, a man leaves his state job only for gain.
     """
     h, t, p = model.households, model.traders, model.p
-    candidates = h.active & (h.trader == NOBODY) & (h.smuggler == NOBODY)
     traders_here = np.maximum(group_count(t.town[t.active], model.n_towns), 1)
     mean_draw = group_sum(t.active * t.draw_won, t.town, model.n_towns) / traders_here
-    necessity = h.hungry_months >= 1
-    opportunity = mean_draw[h.town] > h.income_formal_won
-    rate = (
-        p.base_entry_rate_per_month
-        + p.necessity_entry_rate_per_month * necessity
-        + p.opportunity_entry_rate_per_month * opportunity
-    ) * model.now.market_tolerance
-    entering = candidates & (h.free_woman | opportunity) & (model.rng.random(len(h)) < rate)
-    start_trading(model, np.flatnonzero(entering))
+    rows, rates = np.empty(len(h), dtype=np.int64), np.empty(len(h))
+    candidates = _entry_rates(
+        h.town, h.active, h.trader, h.smuggler, h.free_woman, h.hungry_months, h.income_formal_won, mean_draw,
+        p.base_entry_rate_per_month, p.necessity_entry_rate_per_month, p.opportunity_entry_rate_per_month,
+        model.now.market_tolerance, rows, rates,
+    )  # fmt: skip
+    entering = model.rng.random(candidates) < rates[:candidates]  # drawn for candidates only, as in `happens`
+    start_trading(model, rows[:candidates][entering])
+
+
+@njit(cache=True)
+def _entry_rates(town, active, trader, smuggler, free_woman, hungry_months, income_formal_won, mean_draw, base,
+                 necessity, opportunity, tolerance, rows, rates):  # fmt: skip
+    """`enter_trade`'s candidates (households that can enter, with a chance above 0) and their monthly
+    probability, written to the front of `rows` and `rates`; returns how many (one pass)."""
+    count = 0
+    for i in range(len(town)):
+        gain = mean_draw[town[i]] > income_formal_won[i]
+        can_enter = active[i] & (trader[i] == NOBODY) & (smuggler[i] == NOBODY) & (free_woman[i] | gain)
+        rate = (base + necessity * (hungry_months[i] >= 1) + opportunity * gain) * tolerance
+        if can_enter and rate > 0.0:
+            rows[count], rates[count] = i, rate
+            count += 1
+    return count
 
 
 def start_trained_businesses(model: JangmadangModel) -> None:
@@ -161,9 +174,9 @@ def enter_smuggling(model: JangmadangModel) -> None:
     """
     h, s, p, now = model.households, model.smugglers, model.p, model.now
     pays = (1.0 - seizure_risk(model)) * smuggling_margin(model) > 1.0
-    candidates = np.flatnonzero(
-        h.active & (h.trader == NOBODY) & (h.smuggler == NOBODY) & (model.geo.border & pays)[h.town]
-    )
+    border_homes = np.flatnonzero(model.at_home(model.geo.border & pays))  # few: look at them only
+    free = h.active[border_homes] & (h.trader[border_homes] == NOBODY) & (h.smuggler[border_homes] == NOBODY)
+    candidates = border_homes[free]
     rate = p.smuggler_entry_rate_per_month * (1.0 - now.border_enforcement)
     homes = candidates[model.rng.random(len(candidates)) < rate]
     if len(homes) == 0:
@@ -172,5 +185,4 @@ def enter_smuggling(model: JangmadangModel) -> None:
     h.won[homes] -= capital
     rows = s.add(len(homes), household=homes, town=h.town[homes], won=capital)
     h.smuggler[homes] = rows
-    model.spawn("smugglers", rows)
     model.tally["smuggler_entries"] += len(rows)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
-from sim.core.groupby import draw_members
+from sim.core.groupby import draw_members, scatter_add
 from sim.processes.entry_exit import close_businesses
 
 if TYPE_CHECKING:
@@ -21,17 +22,33 @@ def eat(model: JangmadangModel) -> None:
     loses `grain_spoilage_per_month`.
     """
     h, p = model.households, model.p
-    need = h.active * h.members * model.monthly_need_kg()
-    eaten = np.minimum(need, h.food_kg)
-    h.food_kg -= eaten
-    with np.errstate(divide="ignore", invalid="ignore"):
-        h.intake_share = np.where(need > 0, eaten / need, 1.0)
-    hungry = h.active & (h.intake_share < p.hungry_below_need_share)
-    h.hungry_months = np.where(hungry, h.hungry_months + 1, 0)
-    spoiled = h.food_kg * p.grain_spoilage_per_month
-    h.food_kg -= spoiled
-    model.ledger.record("grain_kg", "eaten", -eaten.sum())
-    model.ledger.record("grain_kg", "spoiled", -spoiled.sum())
+    eaten, spoiled = _eat(
+        h.active, h.members, model.monthly_need_kg(), p.hungry_below_need_share, p.grain_spoilage_per_month,
+        h.food_kg, h.intake_share, h.hungry_months,
+    )  # fmt: skip
+    model.ledger.record("grain_kg", "eaten", -eaten)
+    model.ledger.record("grain_kg", "spoiled", -spoiled)
+
+
+@njit(cache=True)
+def _eat(active, members, need_kg_per_member, hungry_share, spoilage_share, food_kg, intake_share, hungry_months):
+    """`eat` for every household; returns the grain eaten and spoiled.
+
+    Two loops: the intake (with its division) and the totals (with their running sums) are each fast,
+    but several times slower fused, as the compiler cannot then vectorize either.
+    """
+    for i in range(len(active)):  # few branches: hunger is patchy, and mispredicted branches are slow
+        need = need_kg_per_member * members[i] * active[i]
+        intake_share[i] = min(need, food_kg[i]) / need if need > 0.0 else 1.0
+        hungry_months[i] = (hungry_months[i] + 1) * (active[i] & (intake_share[i] < hungry_share))
+    eaten_total = spoiled_total = 0.0
+    for i in range(len(active)):
+        eaten = min(need_kg_per_member * members[i] * active[i], food_kg[i])
+        spoiled = (food_kg[i] - eaten) * spoilage_share
+        food_kg[i] -= eaten + spoiled
+        eaten_total += eaten
+        spoiled_total += spoiled
+    return eaten_total, spoiled_total
 
 
 def famine_deaths(model: JangmadangModel) -> None:
@@ -39,7 +56,8 @@ def famine_deaths(model: JangmadangModel) -> None:
     months or more die with monthly probability `famine_death_rate_per_month` x the intake shortfall
     (1 at zero intake, 0 at the hunger line). Only those households are drawn for."""
     h, p = model.households, model.p
-    at_risk = np.flatnonzero(h.active & (h.hungry_months >= p.hunger_months_before_deaths))
+    at_risk = np.flatnonzero(h.hungry_months >= p.hunger_months_before_deaths)  # few: filter them only
+    at_risk = at_risk[h.active[at_risk]]
     if len(at_risk) == 0:
         return
     shortfall = np.clip(1.0 - h.intake_share[at_risk] / p.hungry_below_need_share, 0.0, 1.0)
@@ -55,16 +73,27 @@ def births_and_deaths(model: JangmadangModel) -> None:
     The number of events is drawn for the whole population and only the affected households picked.
     """
     h, p, rng = model.households, model.p, model.rng
-    members = h.members * h.active
-    fed = members * (h.hungry_months == 0)
-    births = draw_members(rng, fed, rng.binomial(int(fed.sum()), p.birth_rate_per_person_year / 12))
-    np.add.at(h.members, births, 1)
-    dying = draw_members(rng, members, rng.binomial(int(members.sum()), p.death_rate_per_person_year / 12))
-    died = np.bincount(dying, minlength=len(h))[: len(h)]
-    died = np.minimum(died, h.members)
-    h.members -= died.astype(h.members.dtype)
+    fed, everyone = np.empty(len(h)), np.empty(len(h))
+    _cumulative_members(h.active, h.members, h.hungry_months, fed, everyone)
+    births = draw_members(rng, fed, rng.binomial(int(fed[-1]), p.birth_rate_per_person_year / 12))
+    scatter_add(h.members, births, np.ones(len(births), dtype=h.members.dtype))
+    dying = draw_members(rng, everyone, rng.binomial(int(everyone[-1]), p.death_rate_per_person_year / 12))
+    rows, deaths = np.unique(dying, return_counts=True)
+    died = np.minimum(deaths, h.members[rows])  # a household cannot lose more members than it has
+    h.members[rows] -= died.astype(h.members.dtype)
     model.ledger.record("persons", "births", len(births))
     model.ledger.record("persons", "background_deaths", -died.sum())
+
+
+@njit(cache=True)
+def _cumulative_members(active, members, hungry_months, fed, everyone):
+    """Running totals of the members of fed households and of all households (active ones only)."""
+    fed_total = everyone_total = 0.0
+    for i in range(len(active)):
+        counted = members[i] * active[i]
+        everyone_total += counted
+        fed_total += counted * (hungry_months[i] == 0)
+        fed[i], everyone[i] = fed_total, everyone_total
 
 
 def dissolve_empty_households(model: JangmadangModel) -> None:
@@ -74,7 +103,8 @@ def dissolve_empty_households(model: JangmadangModel) -> None:
     and officials outside the accounts).
     """
     h = model.households
-    ended = np.flatnonzero(h.active & (h.members <= 0))
+    ended = np.flatnonzero(h.members <= 0)  # few: filter them only
+    ended = ended[h.active[ended]]
     if len(ended) == 0:
         return
     for table_name, link in (("traders", h.trader[ended]), ("smugglers", h.smuggler[ended])):
@@ -86,5 +116,5 @@ def dissolve_empty_households(model: JangmadangModel) -> None:
     h.won[ended] = h.yuan[ended] = h.food_kg[ended] = 0.0
     h.hungry_months[ended] = 0
     h.active[ended] = False
-    model.retire("households", ended)
+    model.count_residents()
     model.tally["households_ended"] += len(ended)

@@ -6,9 +6,10 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from sim.core.schedule import Schedule, to_month
-from sim.state import DAYS_PER_MONTH
+from sim.state import DAYS_PER_MONTH, GRAIN
 
 if TYPE_CHECKING:
     from sim.model import JangmadangModel
@@ -61,23 +62,56 @@ def distribute_rations(model: JangmadangModel) -> None:
     state; their market value counts as formal income.
     """
     h, now = model.households, model.now
-    served = h.active & ~h.farm & (h.pds_priority < now.pds_coverage)
-    ration_kg = served * h.members * (now.ration_g_per_person_day / 1000.0 * DAYS_PER_MONTH)
-    h.food_kg += ration_kg
-    h.income_formal_won += ration_kg * model.grain_price_at_home()
-    model.ledger.record("grain_kg", "rations", ration_kg.sum())
+    ration_kg_per_member = now.ration_g_per_person_day / 1000.0 * DAYS_PER_MONTH
+    rations_kg = _serve_rations(
+        h.active, h.farm, h.pds_priority, now.pds_coverage, h.members, ration_kg_per_member, h.town,
+        model.prices[GRAIN], h.food_kg, h.income_formal_won,
+    )  # fmt: skip
+    model.ledger.record("grain_kg", "rations", rations_kg)
+
+
+@njit(cache=True)
+def _serve_rations(active, farm, priority, coverage, members, ration_kg_per_member, town, grain_price, food_kg,
+                   income_formal_won):  # fmt: skip
+    """`distribute_rations` in one pass; returns the grain handed out."""
+    total = 0.0
+    for i in range(len(active)):
+        ration_kg = members[i] * ration_kg_per_member * (active[i] & ~farm[i] & (priority[i] < coverage))
+        food_kg[i] += ration_kg
+        income_formal_won[i] += ration_kg * grain_price[town[i]]
+        total += ration_kg
+    return total
 
 
 def deliver_food_aid(model: JangmadangModel) -> None:
     """Food aid (ODD 7.2): `food_aid_mt` a year reaches the households that went hungry last month,
     in proportion to their members. Aid is grain created from outside the country."""
     h = model.households
-    hungry_members = h.members * (h.active & (h.hungry_months > 0))
-    if hungry_members.sum() <= 0:
+    hungry = _hungry_members(h.active, h.members, h.hungry_months)
+    if hungry <= 0 or model.now.food_aid_mt <= 0:
         return
-    aid_kg = hungry_members * (model.now.food_aid_mt * 1e9 / 12 / model.weight / hungry_members.sum())
-    h.food_kg += aid_kg
-    model.ledger.record("grain_kg", "food_aid", aid_kg.sum())
+    kg_per_member = model.now.food_aid_mt * 1e9 / 12 / model.weight / hungry
+    aid_kg = _hand_out_aid(h.active, h.members, h.hungry_months, kg_per_member, h.food_kg)
+    model.ledger.record("grain_kg", "food_aid", aid_kg)
+
+
+@njit(cache=True)
+def _hungry_members(active, members, hungry_months):
+    total = 0.0
+    for i in range(len(active)):
+        total += members[i] * (active[i] & (hungry_months[i] > 0))
+    return total
+
+
+@njit(cache=True)
+def _hand_out_aid(active, members, hungry_months, kg_per_member, food_kg):
+    """Each hungry household gets `kg_per_member` for each member; returns the grain handed out."""
+    total = 0.0
+    for i in range(len(active)):
+        aid = kg_per_member * members[i] * (active[i] & (hungry_months[i] > 0))
+        food_kg[i] += aid
+        total += aid
+    return total
 
 
 def pay_wages(model: JangmadangModel) -> None:
@@ -86,16 +120,26 @@ def pay_wages(model: JangmadangModel) -> None:
     Idle factories pay little or nothing, which the index (0-1) stands for. Wages are new money.
     """
     h, now = model.households, model.now
-    wage = h.active * h.state_workers * (now.wage_won_per_worker_month * now.state_economy_index)
-    h.won += wage
-    h.income_formal_won += wage
-    model.ledger.record("won", "state_wages", wage.sum())
+    wage = now.wage_won_per_worker_month * now.state_economy_index
+    model.ledger.record("won", "state_wages", _pay(h.active, h.state_workers, wage, h.won, h.income_formal_won))
+
+
+@njit(cache=True)
+def _pay(active, workers, wage, won, income_formal_won):
+    """`pay_wages` in one pass; returns the wages paid."""
+    total = 0.0
+    for i in range(len(active)):
+        paid = workers[i] * wage * active[i]
+        won[i] += paid
+        income_formal_won[i] += paid
+        total += paid
+    return total
 
 
 def sell_in_state_shops(model: JangmadangModel) -> None:
     """State shops (ODD 7.2): households spend `state_shop_spend_share` of their cash, times the state
     economy index, on what state shops still supply. The cash returns to the state (destroyed)."""
     h = model.households
-    spent = h.won * (model.p.state_shop_spend_share * model.now.state_economy_index)
-    h.won -= spent
-    model.ledger.record("won", "state_shops", -spent.sum())
+    spent = h.won.sum() * (model.p.state_shop_spend_share * model.now.state_economy_index)
+    h.won *= 1.0 - model.p.state_shop_spend_share * model.now.state_economy_index
+    model.ledger.record("won", "state_shops", -spent)

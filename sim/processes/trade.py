@@ -13,22 +13,31 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
-from sim.core.groupby import fill_ratio, group_sum
+from sim.core.groupby import fill_ratio, group_sum, scatter_add
 from sim.state import GOOD_NAMES, GRAIN, IMPORTS
 
 if TYPE_CHECKING:
     from sim.core.table import AgentTable
     from sim.model import JangmadangModel
 
-Offers = list[tuple[str, np.ndarray, np.ndarray]]  # (seller table, amount offered per row, town per row)
+Offers = list[tuple[str, np.ndarray]]  # (seller table, amount offered per row)
 
 
 def trader_worth(model: JangmadangModel) -> np.ndarray:
     """Each trader's cash plus stock at its town's wholesale price, in won."""
     t = model.traders
     wholesale = np.stack([model.wholesale_prices(GRAIN), model.wholesale_prices(IMPORTS)])
-    return t.won + t.stock * wholesale[t.good, t.town]
+    worth = np.empty(len(t))
+    _trader_worth(t.won, t.stock, t.good, t.town, wholesale, worth)
+    return worth
+
+
+@njit(cache=True)
+def _trader_worth(won, stock, good, town, wholesale, worth):
+    for i in range(len(won)):
+        worth[i] = won[i] + stock[i] * wholesale[good[i], town[i]]
 
 
 def smuggler_worth(model: JangmadangModel) -> np.ndarray:
@@ -63,15 +72,23 @@ def producer_offers(model: JangmadangModel, good: int) -> Offers:
     if good == GRAIN:
         h = model.households
         months_left = (p.harvest_month - 1 - model.month % 12) % 12 or 12
-        monthly_need = h.members * model.monthly_need_kg()
-        surplus = np.maximum(h.food_kg - monthly_need * (months_left + p.food_buffer_months), 0.0)
+        keep_kg_per_member = model.monthly_need_kg() * (months_left + p.food_buffer_months)
         with np.errstate(divide="ignore"):  # no households left anywhere: no national price, no holding back
             relative = np.minimum(model.prices[GRAIN] / model.national_price(GRAIN), 1.0) ** p.farm_price_elasticity
-        share = p.farm_sale_share_per_month * model.now.market_tolerance * relative[h.town]
-        offer = (h.active & h.farm) * surplus * share
-        return [("households", offer, h.town)]
+        share = p.farm_sale_share_per_month * model.now.market_tolerance * relative
+        offer = np.empty(len(h))
+        _farm_offers(h.town, share, h.active, h.farm, h.members, h.food_kg, keep_kg_per_member, offer)
+        return [("households", offer)]
     s, m = model.smugglers, model.markets
-    return [("smugglers", s.active * s.stock, s.town), ("markets", m.state_stock.copy(), np.arange(len(m)))]
+    return [("smugglers", s.active * s.stock), ("markets", m.state_stock.copy())]
+
+
+@njit(cache=True)
+def _farm_offers(town, share, active, farm, members, food_kg, keep_kg_per_member, offer):
+    """`producer_offers` for farm households: their town's `share` of the grain beyond what they keep."""
+    for i in range(len(town)):
+        surplus = max(food_kg[i] - members[i] * keep_kg_per_member, 0.0)
+        offer[i] = surplus * share[town[i]] * (active[i] and farm[i])
 
 
 def _pay_sellers(model: JangmadangModel, offers: Offers, fill: np.ndarray, price: np.ndarray) -> None:
@@ -80,15 +97,14 @@ def _pay_sellers(model: JangmadangModel, offers: Offers, fill: np.ndarray, price
     Farmers' sales are informal income; state trading companies keep their revenue to buy the yuan their
     goods cost abroad (see `exchange_currency`).
     """
-    for table_name, offer, town in offers:
-        sold = offer * fill[town]
-        revenue = sold * price[town]
+    for table_name, offer in offers:
         if table_name == "households":
             h = model.households
-            h.food_kg -= sold
-            h.won += revenue
-            h.income_informal_won += revenue
-        elif table_name == "smugglers":
+            _farmers_sell(h.town, fill, price, offer, h.food_kg, h.won, h.income_informal_won)
+            continue
+        sold = offer * model.at_town(table_name, fill)
+        revenue = sold * model.at_town(table_name, price)
+        if table_name == "smugglers":
             model.smugglers.stock -= sold
             model.smugglers.won += revenue
         else:
@@ -97,8 +113,18 @@ def _pay_sellers(model: JangmadangModel, offers: Offers, fill: np.ndarray, price
             model.state_import_bill_yuan += sold.sum() * model.p.import_unit_price_yuan
 
 
+@njit(cache=True)
+def _farmers_sell(town, fill, price, offer, food_kg, won, income_informal_won):
+    """`_pay_sellers` for farm households, in one pass."""
+    for i in range(len(town)):
+        sold = offer[i] * fill[town[i]]
+        food_kg[i] -= sold
+        won[i] += sold * price[town[i]]
+        income_informal_won[i] += sold * price[town[i]]
+
+
 def _total_offer(model: JangmadangModel, offers: Offers) -> np.ndarray:
-    return sum(group_sum(offer, town, model.n_towns) for _, offer, town in offers)
+    return sum(model.town_sum(table_name, offer) for table_name, offer in offers)
 
 
 def _best_sources(
@@ -138,26 +164,54 @@ def source_wholesale(model: JangmadangModel, good: int) -> None:
     towns = np.arange(model.n_towns)
     model.replacement_cost[good] = np.where(best_local >= 0, delivered[towns, np.maximum(best_local, 0)], np.inf)
 
-    buying = t.active & (t.good == good) & ~t.closing
-    source = np.where(t.phone_rank < model.trader_phone_share(), best_phone[t.town], best_local[t.town])
-    buying &= source >= 0
-    source = np.where(buying, source, 0)
-    unit_cost = np.where(buying, delivered[t.town, source], 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        affordable = np.where(buying, p.restock_share * t.won / unit_cost, 0.0)
-    restock = np.maximum(p.inventory_months * t.sold_units_last_month - t.stock, 0.0)
-    sold_out = t.stock <= 0.1 * t.sold_units_last_month
-    wanted = np.where(sold_out, affordable, np.minimum(affordable, restock))
+    source, unit_cost, wanted = np.empty(len(t), dtype=np.int32), np.empty(len(t)), np.empty(len(t))
+    _restock_orders(
+        t.active, t.good, good, t.closing, t.phone_rank, model.trader_phone_share(), t.town, best_phone, best_local,
+        delivered, t.won, t.stock, t.sold_units_last_month, p.restock_share, p.inventory_months, source, unit_cost,
+        wanted,
+    )  # fmt: skip
     demand = group_sum(wanted, source, model.n_towns)
-    bought = wanted * fill_ratio(demand, supply)[source]
-    cost = np.minimum(bought * unit_cost, t.won)
-    t.won -= cost
-    t.bought_won += cost
-    t.stock += bought
-    model.ledger.record("won", "transport", -(bought * (unit_cost - price[source])).sum())
+    transport, bought = _receive_stock(
+        fill_ratio(demand, supply), price, source, wanted, unit_cost, t.won, t.bought_won, t.stock
+    )
+    model.ledger.record("won", "transport", -transport)
     _pay_sellers(model, offers, fill_ratio(supply, demand), price)
     model.wholesale_orders[good], model.wholesale_sold[good] = demand, np.minimum(demand, supply)
-    model.tally[f"wholesale_{GOOD_NAMES[good]}"] += bought.sum()
+    model.tally[f"wholesale_{GOOD_NAMES[good]}"] += bought
+
+
+# The traders' side of `source_wholesale`, one pass each over traders.
+
+
+@njit(cache=True)
+def _restock_orders(active, good_of, good, closing, phone_rank, phone_share, town, best_phone, best_local,
+                    delivered, won, stock, sold_last_month, restock_share, inventory_months, source, unit_cost,
+                    wanted):  # fmt: skip
+    for i in range(len(active)):
+        known = best_phone[town[i]] if phone_rank[i] < phone_share else best_local[town[i]]
+        if not (active[i] and good_of[i] == good and not closing[i] and known >= 0):
+            source[i], unit_cost[i], wanted[i] = 0, 0.0, 0.0
+            continue
+        source[i], unit_cost[i] = known, delivered[town[i], known]
+        affordable = restock_share * won[i] / unit_cost[i]
+        restock = max(inventory_months * sold_last_month[i] - stock[i], 0.0)
+        wanted[i] = affordable if stock[i] <= 0.1 * sold_last_month[i] else min(affordable, restock)
+
+
+@njit(cache=True)
+def _receive_stock(fill, price, source, wanted, unit_cost, won, bought_won, stock):
+    """Traders get `fill` of their orders at their source town and pay the delivered price. Returns the
+    transport paid out and the amount bought."""
+    transport = total = 0.0
+    for i in range(len(source)):
+        bought = wanted[i] * fill[source[i]]
+        cost = min(bought * unit_cost[i], won[i])
+        won[i] -= cost
+        bought_won[i] += cost
+        stock[i] += bought
+        transport += bought * (unit_cost[i] - price[source[i]])
+        total += bought
+    return transport, total
 
 
 def excess_demand_step(model: JangmadangModel, demand: np.ndarray, supply: np.ndarray) -> np.ndarray:
@@ -193,36 +247,32 @@ def sell_retail(model: JangmadangModel, good: int) -> None:
     """
     t, h, p, m = model.traders, model.households, model.p, model.markets
     price = model.prices[good]
-    selling = t.active & (t.good == good)
     open_share = np.where(m.closed_until > model.month, p.closed_market_trade_share, 1.0)
-    trader_offer = selling * t.stock * open_share[t.town]
+    trader_offer = np.empty(len(t))
+    traders_supply = _trader_offers(t.active, t.good, good, t.stock, t.town, open_share, trader_offer)
     producers = producer_offers(model, good)
-    supply = group_sum(trader_offer, t.town, model.n_towns) + _total_offer(model, producers)
+    supply = traders_supply + _total_offer(model, producers)
 
-    home_price = price[h.town]
-    affordable = h.active * h.won / home_price
+    wanted = np.empty(len(h))
     if good == GRAIN:
-        shortfall = np.maximum(p.food_buffer_months * h.members * model.monthly_need_kg() - h.food_kg, 0.0)
-        wanted = np.minimum(shortfall + p.grain_saving_share * model.spare_cash() / home_price, affordable)
+        buffer_kg_per_member = p.food_buffer_months * model.monthly_need_kg()
+        _grain_orders(
+            h.town, price, h.active, h.won, h.members, h.food_kg, model.spare_cash(), buffer_kg_per_member,
+            p.grain_saving_share, wanted,
+        )  # fmt: skip
     else:
-        worth_to_buyer = p.import_unit_value_kg_grain * model.grain_price_at_home()
-        wanted = p.consumer_goods_spend_share * affordable * np.minimum(1.0, worth_to_buyer / home_price)
-    demand = group_sum(wanted, h.town, model.n_towns)
-
-    bought = wanted * fill_ratio(demand, supply)[h.town]
-    h.won -= np.minimum(bought * home_price, h.won)
+        _import_orders(
+            h.town, price, model.prices[GRAIN], h.active, h.won, p.consumer_goods_spend_share,
+            p.import_unit_value_kg_grain, wanted,
+        )  # fmt: skip
+    demand = model.town_sum("households", wanted)
+    bought = _buy(h.town, price, fill_ratio(demand, supply), wanted, h.won, h.food_kg, good == GRAIN)
     sell_fill = fill_ratio(supply, demand)
-    sold = trader_offer * sell_fill[t.town]
-    t.stock -= sold
-    t.won += sold * price[t.town]
-    t.sales_won += sold * price[t.town]
-    t.sold_units += sold
+    _traders_sell(t.town, sell_fill, price, trader_offer, t.stock, t.won, t.sales_won, t.sold_units)
     _pay_sellers(model, producers, sell_fill, price)
-    if good == GRAIN:
-        h.food_kg += bought
-    else:
-        model.ledger.record("import_units", "consumed", -bought.sum())
-    model.tally[f"retail_{GOOD_NAMES[good]}"] += bought.sum()
+    if good == IMPORTS:
+        model.ledger.record("import_units", "consumed", -bought)
+    model.tally[f"retail_{GOOD_NAMES[good]}"] += bought
 
     all_demand = demand + model.wholesale_orders[good]
     all_supply = supply + model.wholesale_sold[good]
@@ -238,6 +288,60 @@ def sell_retail(model: JangmadangModel, good: int) -> None:
     model.market_demand[good], model.market_supply[good] = demand, supply
 
 
+@njit(cache=True)
+def _trader_offers(active, good_of, good, stock, town, open_share, offer):
+    """Each trader of `good` offers its stock, cut where its market is closed; returns the offer per town."""
+    per_town = np.zeros(len(open_share))
+    for i in range(len(active)):
+        offer[i] = stock[i] * open_share[town[i]] * (active[i] and good_of[i] == good)
+        per_town[town[i]] += offer[i]
+    return per_town
+
+
+@njit(cache=True)
+def _traders_sell(town, fill, price, offer, stock, won, sales_won, sold_units):
+    for i in range(len(town)):
+        sold = offer[i] * fill[town[i]]
+        stock[i] -= sold
+        won[i] += sold * price[town[i]]
+        sales_won[i] += sold * price[town[i]]
+        sold_units[i] += sold
+
+
+# The households' side of `sell_retail`, fused into one pass over households (no temporary arrays):
+# the orders (filled into `wanted`), then the purchases.
+
+
+@njit(cache=True)
+def _grain_orders(town, price, active, won, members, food_kg, spare_won, buffer_kg_per_member, saving_share, wanted):
+    for i in range(len(town)):
+        here = price[town[i]]
+        shortfall = max(buffer_kg_per_member * members[i] - food_kg[i], 0.0)
+        wanted[i] = min(shortfall + saving_share * spare_won[i] / here, won[i] / here) * active[i]
+
+
+@njit(cache=True)
+def _import_orders(town, price, grain_price, active, won, spend_share, unit_value_kg, wanted):
+    for i in range(len(town)):
+        here = price[town[i]]
+        value_share = min(1.0, unit_value_kg * grain_price[town[i]] / here)
+        wanted[i] = spend_share * won[i] / here * value_share * active[i]
+
+
+@njit(cache=True)
+def _buy(town, price, fill, wanted, won, food_kg, is_grain):
+    """Each household gets `fill` of its order and pays for it (never more than its cash); grain goes to
+    its store. Returns the total bought."""
+    total = 0.0
+    for i in range(len(town)):
+        bought = wanted[i] * fill[town[i]]
+        won[i] -= min(bought * price[town[i]], won[i])
+        if is_grain:
+            food_kg[i] += bought
+        total += bought
+    return total
+
+
 def _pay_draws(
     model: JangmadangModel, table: AgentTable, worth: np.ndarray, working_capital: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -248,8 +352,8 @@ def _pay_draws(
     share = model.p.household_draw_share * np.maximum(profit, 0.0)
     draw = table.active * np.minimum(np.maximum(share, table.won - working_capital), table.won)
     table.won -= draw
-    np.add.at(h.won, table.household, draw)
-    np.add.at(h.income_informal_won, table.household, draw)
+    scatter_add(h.won, table.household, draw)
+    scatter_add(h.income_informal_won, table.household, draw)
     return profit, draw
 
 
