@@ -26,6 +26,7 @@ from sim import accounting
 from sim.agents import AGENT_TYPES, make_handles
 from sim.core.groupby import SortedGroups, group_sum
 from sim.core.ledger import Ledger
+from sim.core.memory import reuse_freed_memory_for
 from sim.core.schedule import month_label, month_start, to_month
 from sim.core.table import AgentTable
 from sim.indicators import INDICATORS, market_snapshot, measure
@@ -106,6 +107,7 @@ class JangmadangModel(mesa.Model):
     def __init__(self, seed: int | None = None, **parameters: Any) -> None:
         super().__init__(seed=seed)
         self.p = p = Parameters.build(**parameters)
+        reuse_freed_memory_for(array_bytes=8 * p.households)
         if p.households < MIN_HOUSEHOLDS_PER_TOWN * p.market_towns:
             warnings.warn(
                 f"few households per market town ({p.households / p.market_towns:.1f}); small towns swing between "

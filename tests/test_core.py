@@ -94,3 +94,9 @@ def test_compact_drops_departed_rows_and_says_where_the_rest_went():
     assert new_row.tolist() == [0, -1, 1, 2, -1, 3]
     assert len(table) == 4 and table.won.tolist() == [0.0, 2.0, 3.0, 5.0] and table.active.all()
     assert table.add(1, won=9.0).tolist() == [4]
+
+
+def test_the_allocator_is_only_retuned_for_arrays_beyond_its_own_reuse_ceiling():
+    from sim.core.memory import DYNAMIC_MMAP_CEILING_BYTES, reuse_freed_memory_for
+
+    assert reuse_freed_memory_for(DYNAMIC_MMAP_CEILING_BYTES) is False  # small runs: left as they are
