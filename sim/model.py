@@ -246,7 +246,7 @@ class JangmadangModel(mesa.Model):
         if not 0 <= row < len(table) or not table.active[row]:
             raise KeyError(f"row {row} of {table_name} is not an active agent")
         if row not in handles:
-            handles[row] = AGENT_TYPES[table_name](self, row)
+            handles[row] = make_handles(self, AGENT_TYPES[table_name], [row])[0]
         return handles[row]
 
     def compact(self, table_name: str, reference: str) -> None:

@@ -140,6 +140,7 @@ def sell_in_state_shops(model: JangmadangModel) -> None:
     """State shops (ODD 7.2): households spend `state_shop_spend_share` of their cash, times the state
     economy index, on what state shops still supply. The cash returns to the state (destroyed)."""
     h = model.households
-    spent = h.won.sum() * (model.p.state_shop_spend_share * model.now.state_economy_index)
-    h.won *= 1.0 - model.p.state_shop_spend_share * model.now.state_economy_index
+    share = model.p.state_shop_spend_share * model.now.state_economy_index
+    spent = h.won.sum() * share
+    h.won *= 1.0 - share
     model.ledger.record("won", "state_shops", -spent)
