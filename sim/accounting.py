@@ -32,7 +32,7 @@ def holdings(model: JangmadangModel, stocks: Iterable[str] = STOCKS) -> dict[str
         "yuan": lambda: h.yuan.sum() + s.yuan.sum(),
         "grain_kg": lambda: h.food_kg.sum() + (t.stock * (t.good == GRAIN)).sum(),
         "import_units": lambda: (t.stock * (t.good == IMPORTS)).sum() + s.stock.sum() + m.state_stock.sum(),
-        "persons": lambda: float(np.dot(h.members, h.active)),
+        "persons": lambda: float(h.members.sum(where=h.active, dtype=np.int64)),  # members is int16: sum wide
     }
     return {stock: total[stock]() for stock in stocks}
 

@@ -7,6 +7,8 @@ Mesa users expect. Reading or setting an attribute on a handle reads or writes i
 
 from __future__ import annotations
 
+import weakref
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -113,12 +115,14 @@ def make_handles(model: mesa.Model, agent_type: type[RowAgent], rows: list[int])
     handles = [object.__new__(agent_type) for _ in rows]
     for handle, row in zip(handles, rows, strict=True):
         handle.__dict__.update(model=model, unique_id=next(ids), pos=None, row=row)
-    registered = dict.fromkeys(handles)
-    model._agents.update(registered)
+    model._agents.update(zip(handles, repeat(None)))
     if agent_type not in model._agents_by_type:
         model._agents_by_type[agent_type] = mesa.agent.AgentSet([], random=model.random)
     for agent_set in (model._agents_by_type[agent_type], model._all_agents):
-        agent_set._agents.update(registered)
+        # An AgentSet holds its agents in a WeakKeyDictionary, whose update() makes the weak references
+        # one at a time in Python; making them with map() is a third faster.
+        registry = agent_set._agents
+        registry.data.update(zip(map(weakref.ref, handles, repeat(registry._remove)), repeat(None)))
     return handles
 
 

@@ -50,7 +50,7 @@ from sim.processes.state import (
     redenominate_currency,
     sell_in_state_shops,
 )
-from sim.processes.trade import open_books, sell_retail, settle_accounts, source_wholesale
+from sim.processes.trade import open_books, sell_retail, settle_accounts, source_wholesale, spare_cash_of
 from sim.space import place_towns
 from sim.state import (
     DAYS_PER_MONTH,
@@ -77,7 +77,7 @@ COMPACT_AT_LEAST_ROWS = 4_096  # departed agents' rows kept before a table is co
 def _spare_cash(town, threshold_won_per_member, members, won, spare):
     """`JangmadangModel.spare_cash` in one pass over households, into `spare`."""
     for i in range(len(won)):
-        spare[i] = max(won[i] - members[i] * threshold_won_per_member[town[i]], 0.0)
+        spare[i] = spare_cash_of(won[i], members[i], threshold_won_per_member[town[i]])
 
 
 @contextmanager
@@ -187,7 +187,7 @@ class JangmadangModel(mesa.Model):
         until the next harvest; everyone holds `initial_cash_months_of_wage` months of wages, lognormal.
         """
         p, rng, n = self.p, self.rng, self.p.households
-        town = np.sort(rng.choice(p.market_towns, size=n, p=self.geo.size_weight)).astype(np.int32)
+        town = np.sort(rng.choice(p.market_towns, size=n, p=self.geo.size_weight)).astype(np.int16)
         rurality = 1.0 / np.sqrt(self.geo.size_weight)
         farm_prob = rurality * p.farm_household_share / (rurality * self.geo.size_weight).sum()
         farm = rng.random(n) < np.minimum(farm_prob, 0.95)[town]
@@ -315,12 +315,16 @@ class JangmadangModel(mesa.Model):
         """Recount `residents_per_town`, the active households of each town (after households end)."""
         self.residents_per_town = self.home_towns.sum(self.households.active)
 
+    def spare_cash_threshold(self) -> np.ndarray:
+        """Per town: won a member keeps before a household has spare cash, `spare_cash_threshold_months` of
+        food needs at local prices."""
+        return self.p.spare_cash_threshold_months * self.monthly_need_kg() * self.prices[GRAIN]
+
     def spare_cash(self) -> np.ndarray:
-        """Each household's won beyond `spare_cash_threshold_months` of its food needs at local prices."""
+        """Each household's won beyond its spare-cash threshold (`spare_cash_threshold`)."""
         h = self.households
-        threshold_won_per_member = self.p.spare_cash_threshold_months * self.monthly_need_kg() * self.prices[GRAIN]
         spare = np.empty(len(h))
-        _spare_cash(h.town, threshold_won_per_member, h.members, h.won, spare)
+        _spare_cash(h.town, self.spare_cash_threshold(), h.members, h.won, spare)
         return spare
 
     def wholesale_prices(self, good: int) -> np.ndarray:

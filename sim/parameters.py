@@ -27,6 +27,7 @@ NonNegative = Annotated[float, Field(strict=True, ge=0.0)]
 Positive = Annotated[float, Field(strict=True, gt=0.0)]
 Count = Annotated[int, Field(strict=True, ge=1)]
 AtLeastTwo = Annotated[int, Field(strict=True, ge=2)]
+TownCount = Annotated[int, Field(strict=True, ge=2, le=32_767)]  # households store their town as int16
 CalendarMonth = Annotated[int, Field(strict=True, ge=1, le=12)]
 Months = Annotated[int, Field(strict=True, ge=0)]
 AtLeastOne = Annotated[float, Field(strict=True, ge=1.0)]
@@ -80,7 +81,7 @@ class Parameters:
     end: MonthDate = "2020-12"
     grid_width: Count = 36  # cells of about 10 km, west to east
     grid_height: AtLeastTwo = 40  # cells of about 10 km; row 0 is the border with China
-    market_towns: AtLeastTwo = 500  # places that can hold a market (387-468 official markets counted 2014-2018)
+    market_towns: TownCount = 500  # places that can hold a market (387-468 official markets counted 2014-2018)
     border_town_share: Share = 0.08  # share of market towns on the border row (assumed)
     farm_household_share: Share = 0.37  # cooperative farm households (2008 census: ~39% rural)
     free_woman_share: Share = 0.8  # households with a woman not assigned to a state workplace (assumed)

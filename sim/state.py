@@ -4,6 +4,10 @@ Each agent type is an `AgentTable` with these columns, one row per agent. Amount
 agent, that is per representative household; real-world totals multiply by the model's weight.
 Money is in won of the day (old won before December 2009), goods in kg of grain or units of
 imported goods (a unit costs `import_unit_price_yuan` at Chinese wholesale).
+
+Columns are sized to their data, because a full-scale pass over 5.9 million households is bound by
+memory bandwidth: small counts are int16, a month's flows float32; the stocks the ledger accounts for
+(cash, grain, goods) stay float64 so that their books balance to the won.
 """
 
 from __future__ import annotations
@@ -17,22 +21,22 @@ DAYS_PER_MONTH = 365.25 / 12
 NOBODY = -1  # row reference meaning "none"
 
 HOUSEHOLD_COLUMNS = {
-    "town": np.int32,  # market town the household lives in and buys at
+    "town": np.int16,  # market town the household lives in and buys at
     "farm": np.bool_,  # cooperative farm household (paid in kind at harvest) or state worker household
-    "members": np.int32,  # persons
-    "state_workers": np.int32,  # members with a state job and wage
+    "members": np.int16,  # persons
+    "state_workers": np.int16,  # members with a state job and wage
     "free_woman": np.bool_,  # has a woman not assigned to a state workplace, free to trade
     "pds_priority": np.float32,  # rank in the public distribution queue (lower is served first)
     "food_kg": np.float64,  # grain in store
     "won": np.float64,  # cash in won
     "yuan": np.float64,  # cash in yuan (foreign cash; dollars are counted at the world cross rate)
     "intake_share": np.float32,  # last month's grain eaten over need
-    "hungry_months": np.int32,  # consecutive months below the hunger line
+    "hungry_months": np.int16,  # consecutive months below the hunger line
     "remittance_family": np.bool_,  # has a defector abroad who sends money
     "trader": np.int32,  # row in the trader table of its trading member, or NOBODY
     "smuggler": np.int32,  # row in the smuggler table of its smuggling member, or NOBODY
-    "income_formal_won": np.float64,  # this month: wages, rations and farm distribution at market value
-    "income_informal_won": np.float64,  # this month: trade, sales, smuggling and remittances
+    "income_formal_won": np.float32,  # this month: wages, rations and farm distribution at market value
+    "income_informal_won": np.float32,  # this month: trade, sales, smuggling and remittances
 }
 
 TRADER_COLUMNS = {

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 from conftest import small_model, tiny_model
 
-from sim.agents import Household, Official, Smuggler, Trader
+from sim.agents import BULK_AT_LEAST, Household, Official, Smuggler, Trader
 from sim.state import NOBODY
 
 
@@ -19,6 +19,22 @@ def test_agents_are_mesa_handles_on_their_rows():
     assert agent.won == 7.0
     assert model.handle("households", agent.row) is agent
     assert agent.town_cell in list(model.grid.all_cells)
+
+
+def test_handles_made_in_bulk_are_registered_as_mesa_registers_one():
+    model = small_model(households=BULK_AT_LEAST + 500, end="1990-03")  # households take the bulk path
+    one_by_one = Household(model, 0)  # Mesa's own registration, for comparison
+    households = model.agents_by_type[Household]
+    assert len(households) == model.households.n_active + 1
+    bulk = households[5]
+    assert vars(bulk).keys() == vars(one_by_one).keys()
+    ids = [agent.unique_id for agent in model.agents]
+    assert len(set(ids)) == len(ids)
+    before, everyone = len(households), len(model.agents)
+    bulk.remove()  # Mesa's deregistration finds it in every registry
+    assert len(model.agents_by_type[Household]) == before - 1 and len(model.agents) == everyone - 1
+    assert bulk not in set(model.agents)
+    model.run()  # and the model runs on
 
 
 def test_officials_sit_in_their_market_towns():

@@ -22,6 +22,17 @@ def test_accounts_hold_every_month_of_the_baseline_history():
     assert births > 0 and deaths < 0
 
 
+def test_counts_stored_in_small_integers_are_summed_without_overflow():
+    # Members are int16; the population of even a 1:100 run is far beyond int16's 32,767.
+    model = small_model(households=20_000, end="1990-02", check_invariants=True)
+    model.run()
+    h = model.households
+    persons = sum(int(members) for members in h.members[h.active])
+    assert persons > 2 * np.iinfo(h.members.dtype).max
+    assert holdings(model)["persons"] == persons
+    assert model.indicators["population"] == pytest.approx(persons * model.weight)
+
+
 def test_the_check_catches_a_won_created_outside_any_process():
     model = tiny_model(end="1990-06")
     model.step()

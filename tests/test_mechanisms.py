@@ -33,8 +33,9 @@ def baseline_1990s() -> dict[str, float]:
 
 def test_without_the_famine_market_reliance_stays_low(baseline_1990s):
     reliance = mean_over_seeds("market_reliance_share", (1997, 2000), **NO_FAMINE)
-    assert reliance < 0.02
-    assert reliance < baseline_1990s["market_reliance_share"] / 2
+    # Trade for gain still draws a few percent into markets without a famine; the famine multiplies it.
+    assert reliance < 0.05
+    assert reliance < baseline_1990s["market_reliance_share"] / 4
     assert mean_over_seeds("excess_deaths_cumulative", (1997, 2000), **NO_FAMINE) == 0.0
     assert baseline_1990s["excess_deaths_cumulative"] > 0
 

@@ -260,6 +260,34 @@ def test_hunger_pushes_households_into_trade_unless_the_state_forbids_it():
             assert model.traders.woman.all()
 
 
+def test_gain_is_judged_by_the_towns_traders_or_the_countrys_where_the_town_has_none():
+    # Men (no woman free of state work) enter only for gain: traders' draw above their formal income.
+    for draw, town_2_enters in ((50.0, True), (5.0, False)):
+        model = tiny_model(households=2_000, base_entry_rate_per_month=0.0, opportunity_entry_rate_per_month=0.5)
+        everyone_in_town(model, town=1, free_woman=False, won=100.0, hungry_months=0, income_formal_won=10.0)
+        model.households.town[1_000:] = 2  # town 2 has no trader
+        model.home_towns = SortedGroups(model.households.town, model.n_towns)
+        model.now.market_tolerance = 1.0
+        add_traders(model, [0, 1], draw_won=[draw, draw])
+        enter_trade(model)
+        entrants = model.traders.household[2:]
+        in_town_2 = (entrants >= 1_000).sum()
+        if town_2_enters:
+            assert in_town_2 == pytest.approx(500, abs=80)
+            assert (entrants < 1_000).sum() == pytest.approx(499, abs=80)
+        else:
+            assert len(entrants) == 0
+
+
+def test_new_traders_take_the_good_that_pays_in_town_or_else_in_the_country():
+    tiny = tiny_model(entry_exploration_share=0.0)
+    everyone_in_town(tiny, won=100.0)
+    add_traders(tiny, [0], good=IMPORTS, profit_won=[40.0])
+    tiny.traders.good[0], tiny.traders.town[0] = IMPORTS, 2  # the only trader, imports in town 2
+    start_trading(tiny, np.array([1, 2]))  # in town 1: no traders of either good
+    assert tiny.traders.good[1:].tolist() == [IMPORTS, IMPORTS]
+
+
 def test_a_failing_trader_leaves_after_its_grace_months(tiny):
     everyone_in_town(tiny, won=0.0)
     add_traders(tiny, [0, 1], won=[0.0, 1e6])

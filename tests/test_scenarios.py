@@ -63,6 +63,10 @@ BROKEN = {
         "greater than or equal to 0",
     ),
     "households not an integer": ("name: x\ndescription: y\nhouseholds: 10.5\n", "valid integer"),
+    "too many towns": (
+        "name: x\ndescription: y\nparameters:\n  market_towns: 40000\n",
+        "market_towns: Input should be less than or equal to 32767",
+    ),
     "households zero": ("name: x\ndescription: y\nhouseholds: 0\n", "greater than or equal to 1"),
     "bad date": ("name: x\ndescription: y\nend: 2020-13\n", "month must be 1-12"),
     "end before start": ("name: x\ndescription: y\nstart: 2000-01\nend: 1999-12\n", "before start"),

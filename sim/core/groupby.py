@@ -16,6 +16,15 @@ def group_count(group: np.ndarray, n_groups: int) -> np.ndarray:
     return np.bincount(group, minlength=n_groups)[:n_groups]
 
 
+def group_mean_or_overall(values: np.ndarray, group: np.ndarray, selected: np.ndarray, n_groups: int) -> np.ndarray:
+    """Mean of `values` over the `selected` rows of each group; a group with no selected row gets the mean
+    over all selected rows (0 when there are none anywhere)."""
+    count = group_count(group[selected], n_groups)
+    total = group_sum(np.where(selected, values, 0.0), group, n_groups)
+    overall = total.sum() / max(count.sum(), 1)
+    return np.where(count > 0, total / np.maximum(count, 1), overall)
+
+
 class SortedGroups:
     """The groups of rows stored in group order (households sorted by town, for good).
 
@@ -81,11 +90,3 @@ def happens(rng: np.random.Generator, eligible: np.ndarray, probability: np.ndar
     happened = np.zeros(len(eligible), dtype=bool)
     happened[rows[rng.random(len(rows)) < chance]] = True
     return happened
-
-
-def allocate(total_per_group: np.ndarray, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Split each group's total among its members in proportion to `weights` (0 where they sum to 0)."""
-    weight_sum = group_sum(weights, group, len(total_per_group))[group]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(weight_sum > 0, weights / weight_sum, 0.0)  # in [0, 1], also for tiny sums
-    return total_per_group[group] * share

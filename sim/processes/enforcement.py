@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
-from sim.core.groupby import allocate, group_sum, happens
+from sim.core.groupby import happens
 from sim.processes.trade import trader_worth
 from sim.state import DAYS_PER_MONTH, GRAIN
 
@@ -19,12 +20,26 @@ def collect_stall_fees(model: JangmadangModel) -> None:
     the month to the state. One that cannot pay gives up its stall and trades from a cart or an alley."""
     t = model.traders
     market_open = model.markets.closed_until <= model.month
-    due = (t.active & t.stall & market_open[t.town]) * (model.now.stall_fee_won_per_day * DAYS_PER_MONTH)
-    paid = np.where(due <= t.won, due, 0.0)
-    t.stall &= ~((due > 0) & (paid == 0))
-    t.won -= paid
-    model.ledger.record("won", "stall_fees", -paid.sum())
-    model.tally["fees_won"] += paid.sum()
+    paid = _pay_stall_fees(
+        t.active, t.stall, t.town, market_open, model.now.stall_fee_won_per_day * DAYS_PER_MONTH, t.won
+    )
+    model.ledger.record("won", "stall_fees", -paid)
+    model.tally["fees_won"] += paid
+
+
+@njit(cache=True)
+def _pay_stall_fees(active, stall, town, market_open, fee_won, won):
+    """`collect_stall_fees` for every trader in one pass; returns the fees paid."""
+    total = 0.0
+    for i in range(len(active)):
+        if not (active[i] and stall[i] and market_open[town[i]]):
+            continue
+        if fee_won <= won[i]:
+            won[i] -= fee_won
+            total += fee_won
+        elif fee_won > 0:
+            stall[i] = False
+    return total
 
 
 def take_bribes(model: JangmadangModel) -> None:
@@ -35,15 +50,33 @@ def take_bribes(model: JangmadangModel) -> None:
     `official_stake_return_per_month` of the stake. Both go to the official, as far as the cash allows.
     """
     t, p = model.traders, model.p
-    bribe_due = t.active * (p.bribe_share_of_sales * t.sales_won)
-    bribe = np.minimum(bribe_due, t.won)
-    t.won -= bribe
-    t.bribe_paid = (bribe_due > 0) & (bribe >= bribe_due)
-    stake_return = np.minimum(t.active * (p.official_stake_return_per_month * t.official_stake_won), t.won)
-    t.won -= stake_return
-    model.officials.won += group_sum(bribe + stake_return, t.town, model.n_towns)
-    model.tally["bribes_won"] += bribe.sum()
-    model.tally["stake_returns_won"] += stake_return.sum()
+    to_officials = np.zeros(model.n_towns)
+    bribes, stake_returns = _pay_officials(
+        t.active, t.town, t.sales_won, t.official_stake_won, p.bribe_share_of_sales,
+        p.official_stake_return_per_month, t.won, t.bribe_paid, to_officials,
+    )  # fmt: skip
+    model.officials.won += to_officials
+    model.tally["bribes_won"] += bribes
+    model.tally["stake_returns_won"] += stake_returns
+
+
+@njit(cache=True)
+def _pay_officials(active, town, sales_won, official_stake_won, bribe_share, stake_return_share, won, bribe_paid,
+                   to_officials):  # fmt: skip
+    """`take_bribes` for every trader in one pass, summing what each town's official gets; returns the
+    bribes and the stake returns paid."""
+    bribes = stake_returns = 0.0
+    for i in range(len(active)):
+        bribe_due = active[i] * (bribe_share * sales_won[i])
+        bribe = min(bribe_due, won[i])
+        won[i] -= bribe
+        bribe_paid[i] = (bribe_due > 0) & (bribe >= bribe_due)
+        stake_return = min(active[i] * (stake_return_share * official_stake_won[i]), won[i])
+        won[i] -= stake_return
+        to_officials[town[i]] += bribe + stake_return
+        bribes += bribe
+        stake_returns += stake_return
+    return bribes, stake_returns
 
 
 def crack_down(model: JangmadangModel) -> None:
@@ -87,14 +120,31 @@ def invest_official_funds(model: JangmadangModel) -> None:
     `official_loyalty_share_per_month` of what remains up to the state.
     """
     t, o, p = model.traders, model.officials, model.p
-    eligible_worth = (t.active & ~t.closing) * np.maximum(trader_worth(model), 0.0)
-    has_traders = group_sum(eligible_worth, t.town, model.n_towns) > 0
-    invested = has_traders * (p.official_investment_share_per_month * o.won)
+    eligible_worth, worth_per_town = trader_worth(model), np.zeros(model.n_towns)
+    _eligible_worth(t.active, t.closing, t.town, eligible_worth, worth_per_town)
+    invested = (worth_per_town > 0) * (p.official_investment_share_per_month * o.won)
     o.won -= invested
-    stake = allocate(invested, eligible_worth, t.town)
-    t.won += stake
-    t.official_stake_won += stake
+    _take_stakes(t.town, eligible_worth, worth_per_town, invested, t.won, t.official_stake_won)
     loyalty = p.official_loyalty_share_per_month * o.won
     o.won -= loyalty
     model.ledger.record("won", "loyalty_payments", -loyalty.sum())
     model.tally["official_investment_won"] += invested.sum()
+
+
+@njit(cache=True)
+def _eligible_worth(active, closing, town, worth, per_town):
+    """The worth of traders an official invests in (active, not closing, at least 0), in place, and its
+    sum per town."""
+    for i in range(len(active)):
+        worth[i] = max(worth[i], 0.0) * (active[i] and not closing[i])
+        per_town[town[i]] += worth[i]
+
+
+@njit(cache=True)
+def _take_stakes(town, eligible_worth, worth_per_town, invested, won, official_stake_won):
+    """Each town's investment split among its traders in proportion to their eligible worth."""
+    for i in range(len(town)):
+        total = worth_per_town[town[i]]
+        stake = invested[town[i]] * (eligible_worth[i] / total) if total > 0 else 0.0
+        won[i] += stake
+        official_stake_won[i] += stake

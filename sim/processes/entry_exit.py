@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from sim.core.groupby import group_count, group_sum, happens, scatter_add
+from sim.core.groupby import group_mean_or_overall, happens, scatter_add
 from sim.processes.border import seizure_risk, smuggling_margin
 from sim.processes.trade import smuggler_worth, trader_worth
 from sim.state import DAYS_PER_MONTH, GRAIN, IMPORTS, NOBODY
@@ -72,7 +72,8 @@ def start_trading(model: JangmadangModel, homes: np.ndarray) -> None:
 
     The trader is a woman where the household has a woman free of state work. It takes
     `startup_capital_share` of the household's cash. It deals in the good whose traders earned more in
-    its town last month, or, with probability `entry_exploration_share`, in either at random. It takes a
+    its town last month (across the country, for a good nobody in town deals in), or, with probability
+    `entry_exploration_share`, in either at random. It takes a
     stall in the official market if the market is open and it can pay a month of fees; otherwise it
     trades from a cart or an alley (see `take_stalls`).
     """
@@ -83,10 +84,8 @@ def start_trading(model: JangmadangModel, homes: np.ndarray) -> None:
     capital = p.startup_capital_share * h.won[homes]
     h.won[homes] -= capital
 
-    earning = t.active * t.profit_won
     mean_profit = [
-        group_sum(earning * (t.good == good), t.town, model.n_towns)
-        / np.maximum(group_count(t.town[t.active & (t.good == good)], model.n_towns), 1)
+        group_mean_or_overall(t.profit_won, t.town, t.active & (t.good == good), model.n_towns)
         for good in (GRAIN, IMPORTS)
     ]
     preferred = np.where(mean_profit[IMPORTS][town] > mean_profit[GRAIN][town], IMPORTS, GRAIN)
@@ -120,34 +119,35 @@ def enter_trade(model: JangmadangModel) -> None:
     A household with no trading or smuggling member starts trading in a month with probability
     (`base_entry_rate_per_month` + `necessity_entry_rate_per_month` if it went hungry last month
     + `opportunity_entry_rate_per_month` if its town's traders handed their households more than its
-    formal income) x the state's tolerance of markets. Women, free of state work, can go for either
-    reason; where no woman is free, a man leaves his state job only for gain.
+    formal income last month) x the state's tolerance of markets. A town with no trader yet looks to the
+    country's traders: otherwise the first trader in town would have to come by chance, and how soon it
+    came would depend on how many household agents the town has, not on the economy. Women, free of
+    state work, can go for either reason; where no woman is free, a man leaves his state job only for gain.
     """
     h, t, p = model.households, model.traders, model.p
-    traders_here = np.maximum(group_count(t.town[t.active], model.n_towns), 1)
-    mean_draw = group_sum(t.active * t.draw_won, t.town, model.n_towns) / traders_here
-    rows, rates = np.empty(len(h), dtype=np.int64), np.empty(len(h))
-    candidates = _entry_rates(
-        h.town, h.active, h.trader, h.smuggler, h.free_woman, h.hungry_months, h.income_formal_won, mean_draw,
-        p.base_entry_rate_per_month, p.necessity_entry_rate_per_month, p.opportunity_entry_rate_per_month,
-        model.now.market_tolerance, rows, rates,
+    mean_draw = group_mean_or_overall(t.draw_won, t.town, t.active, model.n_towns)
+    homes = np.empty(len(h), dtype=np.int64)
+    entering = _draw_entrants(
+        model.rng, h.town, h.active, h.trader, h.smuggler, h.free_woman, h.hungry_months, h.income_formal_won,
+        mean_draw, p.base_entry_rate_per_month, p.necessity_entry_rate_per_month,
+        p.opportunity_entry_rate_per_month, model.now.market_tolerance, homes,
     )  # fmt: skip
-    entering = model.rng.random(candidates) < rates[:candidates]  # drawn for candidates only, as in `happens`
-    start_trading(model, rows[:candidates][entering])
+    start_trading(model, homes[:entering])
 
 
 @njit(cache=True)
-def _entry_rates(town, active, trader, smuggler, free_woman, hungry_months, income_formal_won, mean_draw, base,
-                 necessity, opportunity, tolerance, rows, rates):  # fmt: skip
-    """`enter_trade`'s candidates (households that can enter, with a chance above 0) and their monthly
-    probability, written to the front of `rows` and `rates`; returns how many (one pass)."""
+def _draw_entrants(rng, town, active, trader, smuggler, free_woman, hungry_months, income_formal_won, mean_draw,
+                   base, necessity, opportunity, tolerance, homes):  # fmt: skip
+    """`enter_trade` in one pass: a random number from the model's generator for each household that can
+    enter with a chance above 0 (only for them, as in `happens`); the entrants are written to the front
+    of `homes`, and their number returned."""
     count = 0
     for i in range(len(town)):
         gain = mean_draw[town[i]] > income_formal_won[i]
         can_enter = active[i] & (trader[i] == NOBODY) & (smuggler[i] == NOBODY) & (free_woman[i] | gain)
         rate = (base + necessity * (hungry_months[i] >= 1) + opportunity * gain) * tolerance
-        if can_enter and rate > 0.0:
-            rows[count], rates[count] = i, rate
+        if can_enter and rate > 0.0 and rng.random() < rate:
+            homes[count] = i
             count += 1
     return count
 

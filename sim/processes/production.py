@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
+from numba import njit
 
-from sim.state import DAYS_PER_MONTH
+from sim.state import DAYS_PER_MONTH, GRAIN
 
 if TYPE_CHECKING:
     from sim.model import JangmadangModel
@@ -26,17 +26,38 @@ def harvest(model: JangmadangModel) -> None:
     p, h = model.p, model.households
     if model.month % 12 + 1 != p.harvest_month:
         return
-    farm_members = h.members * (h.active & h.farm)
-    farm_persons_real = farm_members.sum() * model.weight
+    farm_persons_real = _farm_persons(h.active, h.farm, h.members) * model.weight
     if farm_persons_real <= 0:
         return
-    gross_kg = farm_members * (model.now.harvest_mt * 1e9 / farm_persons_real)
-    year_need_kg = farm_members * (p.grain_need_kg_per_person_day * DAYS_PER_MONTH * 12)
     retention = 1.0 - (1.0 - p.farm_retention_share) * model.now.state_economy_index
-    kept_kg = np.minimum(gross_kg, np.maximum(retention * gross_kg, year_need_kg))
-    h.food_kg += kept_kg
-    official_kg = np.minimum(kept_kg, p.farm_retention_share * gross_kg)
-    price = model.grain_price_at_home()
-    h.income_formal_won += official_kg * price
-    h.income_informal_won += (kept_kg - official_kg) * price
-    model.ledger.record("grain_kg", "harvest", kept_kg.sum())
+    kept_total = _share_harvest(
+        h.town, h.active, h.farm, h.members, model.prices[GRAIN], model.now.harvest_mt * 1e9 / farm_persons_real,
+        p.grain_need_kg_per_person_day * DAYS_PER_MONTH * 12, retention, p.farm_retention_share, h.food_kg,
+        h.income_formal_won, h.income_informal_won,
+    )  # fmt: skip
+    model.ledger.record("grain_kg", "harvest", kept_total)
+
+
+@njit(cache=True)
+def _farm_persons(active, farm, members):
+    total = 0
+    for i in range(len(active)):
+        total += members[i] * (active[i] & farm[i])
+    return total
+
+
+@njit(cache=True)
+def _share_harvest(town, active, farm, members, grain_price, gross_kg_per_member, year_need_kg_per_member,
+                   retention, official_share, food_kg, income_formal_won, income_informal_won):  # fmt: skip
+    """`harvest` for every farm household in one pass; returns the grain kept."""
+    kept_total = 0.0
+    for i in range(len(town)):
+        farm_members = members[i] * (active[i] & farm[i])
+        gross = farm_members * gross_kg_per_member
+        kept = min(gross, max(retention * gross, farm_members * year_need_kg_per_member))
+        official = min(kept, official_share * gross)
+        food_kg[i] += kept
+        income_formal_won[i] += official * grain_price[town[i]]
+        income_informal_won[i] += (kept - official) * grain_price[town[i]]
+        kept_total += kept
+    return kept_total

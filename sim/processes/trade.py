@@ -257,8 +257,8 @@ def sell_retail(model: JangmadangModel, good: int) -> None:
     if good == GRAIN:
         buffer_kg_per_member = p.food_buffer_months * model.monthly_need_kg()
         _grain_orders(
-            h.town, price, h.active, h.won, h.members, h.food_kg, model.spare_cash(), buffer_kg_per_member,
-            p.grain_saving_share, wanted,
+            h.town, price, h.active, h.won, h.members, h.food_kg, model.spare_cash_threshold(),
+            buffer_kg_per_member, p.grain_saving_share, wanted,
         )  # fmt: skip
     else:
         _import_orders(
@@ -308,16 +308,25 @@ def _traders_sell(town, fill, price, offer, stock, won, sales_won, sold_units):
         sold_units[i] += sold
 
 
-# The households' side of `sell_retail`, fused into one pass over households (no temporary arrays):
-# the orders (filled into `wanted`), then the purchases.
+@njit(cache=True)
+def spare_cash_of(won: float, members: int, threshold_won_per_member: float) -> float:
+    """A household's won beyond its spare-cash threshold (`JangmadangModel.spare_cash`), inside kernels."""
+    return max(won - members * threshold_won_per_member, 0.0)
+
+
+# The households' side of `sell_retail`, one pass over households each: the orders (filled into
+# `wanted`), then the purchases. Per-town sums are left to numpy's reduceat (`JangmadangModel.town_sum`):
+# accumulating them in the loop chains every household's addition to the last, several times slower.
 
 
 @njit(cache=True)
-def _grain_orders(town, price, active, won, members, food_kg, spare_won, buffer_kg_per_member, saving_share, wanted):
+def _grain_orders(town, price, active, won, members, food_kg, spare_threshold, buffer_kg_per_member, saving_share,
+                  wanted):  # fmt: skip
     for i in range(len(town)):
         here = price[town[i]]
         shortfall = max(buffer_kg_per_member * members[i] - food_kg[i], 0.0)
-        wanted[i] = min(shortfall + saving_share * spare_won[i] / here, won[i] / here) * active[i]
+        spare_won = spare_cash_of(won[i], members[i], spare_threshold[town[i]])
+        wanted[i] = min(shortfall + saving_share * spare_won / here, won[i] / here) * active[i]
 
 
 @njit(cache=True)
