@@ -5,9 +5,9 @@ agent, that is per representative household; real-world totals multiply by the m
 Money is in won of the day (old won before December 2009), goods in kg of grain or units of
 imported goods (a unit costs `import_unit_price_yuan` at Chinese wholesale).
 
-Columns are sized to their data, because a full-scale pass over 5.9 million households is bound by
-memory bandwidth: small counts are int16, a month's flows float32; the stocks the ledger accounts for
-(cash, grain, goods) stay float64 so that their books balance to the won.
+Columns are sized to their data, so that a pass over 5.9 million households touches fewer bytes: small
+counts are int16, a month's flows float32 (sum them with a wide dtype); the stocks the ledger accounts
+for (cash, grain, goods) stay float64 so that their books balance to the won.
 """
 
 from __future__ import annotations

@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from sim.core.groupby import SortedGroups, draw_members, fill_ratio, group_mean_or_overall, group_sum
+from sim.core.groupby import (
+    SortedGroups,
+    allocate,
+    draw_members,
+    fill_ratio,
+    group_mean_or_overall,
+    group_sum,
+)
 from sim.core.ledger import Ledger
 from sim.core.schedule import Schedule, month_label, to_month
 from sim.core.table import AgentTable
@@ -59,6 +66,8 @@ def test_group_arithmetic():
     group = np.array([0, 0, 2])
     assert group_sum(np.array([1.0, 2.0, 3.0]), group, 3).tolist() == [3.0, 0.0, 3.0]
     assert fill_ratio(np.array([10.0, 0.0, 4.0]), np.array([5.0, 1.0, 8.0])).tolist() == [0.5, 1.0, 1.0]
+    shares = allocate(np.array([9.0, 5.0, 0.0]), np.array([1.0, 2.0, 0.0]), group)
+    assert shares.tolist() == [3.0, 6.0, 0.0]
     values, selected = np.array([1.0, 3.0, 8.0]), np.array([True, True, False])
     assert group_mean_or_overall(values, group, selected, 3).tolist() == [2.0, 2.0, 2.0]  # towns 1, 2: overall
     assert group_mean_or_overall(values, group, np.ones(3, bool), 3).tolist() == [2.0, 4.0, 8.0]

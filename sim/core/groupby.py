@@ -90,3 +90,18 @@ def happens(rng: np.random.Generator, eligible: np.ndarray, probability: np.ndar
     happened = np.zeros(len(eligible), dtype=bool)
     happened[rows[rng.random(len(rows)) < chance]] = True
     return happened
+
+
+def allocate(total_per_group: np.ndarray, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Split each group's total among its members in proportion to `weights` (0 where they sum to 0)."""
+    weight_sum = group_sum(weights, group, len(total_per_group))
+    shares = np.empty(len(weights))
+    _allocate(total_per_group, weights, group, weight_sum, shares)
+    return shares
+
+
+@njit(cache=True)
+def _allocate(total_per_group, weights, group, weight_sum, shares):
+    for i in range(len(weights)):
+        total = weight_sum[group[i]]
+        shares[i] = total_per_group[group[i]] * (weights[i] / total) if total > 0 else 0.0

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from sim.core.groupby import happens
+from sim.core.groupby import allocate, group_sum, happens
 from sim.processes.trade import trader_worth
 from sim.state import DAYS_PER_MONTH, GRAIN
 
@@ -120,31 +120,14 @@ def invest_official_funds(model: JangmadangModel) -> None:
     `official_loyalty_share_per_month` of what remains up to the state.
     """
     t, o, p = model.traders, model.officials, model.p
-    eligible_worth, worth_per_town = trader_worth(model), np.zeros(model.n_towns)
-    _eligible_worth(t.active, t.closing, t.town, eligible_worth, worth_per_town)
-    invested = (worth_per_town > 0) * (p.official_investment_share_per_month * o.won)
+    eligible_worth = (t.active & ~t.closing) * np.maximum(trader_worth(model), 0.0)
+    has_traders = group_sum(eligible_worth, t.town, model.n_towns) > 0
+    invested = has_traders * (p.official_investment_share_per_month * o.won)
     o.won -= invested
-    _take_stakes(t.town, eligible_worth, worth_per_town, invested, t.won, t.official_stake_won)
+    stake = allocate(invested, eligible_worth, t.town)
+    t.won += stake
+    t.official_stake_won += stake
     loyalty = p.official_loyalty_share_per_month * o.won
     o.won -= loyalty
     model.ledger.record("won", "loyalty_payments", -loyalty.sum())
     model.tally["official_investment_won"] += invested.sum()
-
-
-@njit(cache=True)
-def _eligible_worth(active, closing, town, worth, per_town):
-    """The worth of traders an official invests in (active, not closing, at least 0), in place, and its
-    sum per town."""
-    for i in range(len(active)):
-        worth[i] = max(worth[i], 0.0) * (active[i] and not closing[i])
-        per_town[town[i]] += worth[i]
-
-
-@njit(cache=True)
-def _take_stakes(town, eligible_worth, worth_per_town, invested, won, official_stake_won):
-    """Each town's investment split among its traders in proportion to their eligible worth."""
-    for i in range(len(town)):
-        total = worth_per_town[town[i]]
-        stake = invested[town[i]] * (eligible_worth[i] / total) if total > 0 else 0.0
-        won[i] += stake
-        official_stake_won[i] += stake

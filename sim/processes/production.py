@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from numba import njit
 
 from sim.state import DAYS_PER_MONTH, GRAIN
@@ -26,7 +27,7 @@ def harvest(model: JangmadangModel) -> None:
     p, h = model.p, model.households
     if model.month % 12 + 1 != p.harvest_month:
         return
-    farm_persons_real = _farm_persons(h.active, h.farm, h.members) * model.weight
+    farm_persons_real = h.members.sum(where=h.active & h.farm, dtype=np.int64) * model.weight
     if farm_persons_real <= 0:
         return
     retention = 1.0 - (1.0 - p.farm_retention_share) * model.now.state_economy_index
@@ -36,14 +37,6 @@ def harvest(model: JangmadangModel) -> None:
         h.income_formal_won, h.income_informal_won,
     )  # fmt: skip
     model.ledger.record("grain_kg", "harvest", kept_total)
-
-
-@njit(cache=True)
-def _farm_persons(active, farm, members):
-    total = 0
-    for i in range(len(active)):
-        total += members[i] * (active[i] & farm[i])
-    return total
 
 
 @njit(cache=True)
