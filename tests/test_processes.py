@@ -27,7 +27,13 @@ from sim.processes.state import (
     redenominate_currency,
     sell_in_state_shops,
 )
-from sim.processes.trade import open_books, sell_retail, settle_accounts, source_wholesale
+from sim.processes.trade import (
+    excess_demand_step,
+    open_books,
+    sell_retail,
+    settle_accounts,
+    source_wholesale,
+)
 from sim.state import DAYS_PER_MONTH, GRAIN, IMPORTS
 
 
@@ -162,6 +168,15 @@ def test_price_moves_with_excess_demand_and_moves_goods_exactly(tiny, stock, exp
     assert after["won"] == pytest.approx(before["won"]) and after["grain_kg"] == pytest.approx(before["grain_kg"])
     new_price = tiny.prices[GRAIN][1]
     assert new_price > price if expected == "up" else new_price < price
+
+
+def test_a_glut_with_no_buyer_lowers_the_price_as_a_shortage_with_no_seller_raises_it(tiny):
+    # Towns: balanced, offered but unasked, asked but unoffered, neither, and a glut with a few buyers.
+    demand = np.array([5.0, 0.0, 5.0, 0.0, 1e-9])
+    supply = np.array([5.0, 5.0, 0.0, 0.0, 5.0])
+    cap = tiny.p.max_price_change_per_month
+    step = excess_demand_step(tiny, demand, supply)
+    assert step.tolist() == pytest.approx([0.0, -cap, cap, 0.0, -cap])
 
 
 def test_currency_market_conserves_money_and_the_won_falls_when_yuan_are_scarce(tiny):

@@ -216,14 +216,19 @@ def _receive_stock(fill, price, source, wanted, unit_cost, won, bought_won, stoc
 
 def excess_demand_step(model: JangmadangModel, demand: np.ndarray, supply: np.ndarray) -> np.ndarray:
     """Log price change per town: `price_adjustment_rate` x log(demand / supply), capped at
-    `max_price_change_per_month`; up by the cap where there is demand and nothing offered; no change
-    where nobody asks (no trade, no quote)."""
+    `max_price_change_per_month`. Where there is demand and nothing offered the price rises by the cap,
+    and where goods are offered and nobody asks it falls by the cap: the limits of the rule as one side
+    goes to zero. Treating the two alike matters in small towns, where a month with no buyer is common;
+    leaving the price alone then would hold small towns' prices above large towns'. Where there is
+    neither, there is no trade and no quote, and the price stays."""
     p = model.p
+    cap = p.max_price_change_per_month
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.clip(np.nan_to_num(np.log(demand / supply)), -50.0, 50.0)
-    step = np.clip(p.price_adjustment_rate * ratio, -1.0, 1.0) * p.max_price_change_per_month
-    step = np.where((supply <= 0) & (demand > 0), p.max_price_change_per_month, step)
-    return np.where(demand > 0, step, 0.0)
+    step = np.clip(p.price_adjustment_rate * ratio, -1.0, 1.0) * cap
+    step = np.where((supply <= 0) & (demand > 0), cap, step)
+    step = np.where((demand <= 0) & (supply > 0), -cap, step)
+    return np.where((demand > 0) | (supply > 0), step, 0.0)
 
 
 def sell_retail(model: JangmadangModel, good: int) -> None:
