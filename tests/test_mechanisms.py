@@ -41,7 +41,7 @@ def test_the_famine_drives_people_into_markets_and_kills(baseline_1990s):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap (docs/ODD.md): without the famine, reliance still reaches about 11% by 1997-2000 "
+    reason="known gap (docs/ODD.md): without the famine, reliance still reaches 11-12% by 1997-2000 "
     "(about 20% with it), as the grain price falls where farmers' surplus finds no buyer",
 )
 def test_without_the_famine_markets_stay_small(baseline_1990s):

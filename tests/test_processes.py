@@ -294,6 +294,25 @@ def test_gain_is_judged_by_the_towns_traders_or_the_countrys_where_the_town_has_
             assert len(entrants) == 0
 
 
+def test_each_household_enters_at_its_own_rate():
+    # Four classes of 10,000 women: hungry and seeing a gain, hungry only, gain only, neither. The entry
+    # draw jumps between candidates at the highest rate and thins them, so each class must keep its rate.
+    rates = {"base_entry_rate_per_month": 0.01, "necessity_entry_rate_per_month": 0.05}
+    model = tiny_model(households=40_001, opportunity_entry_rate_per_month=0.02, **rates)
+    everyone_in_town(model, free_woman=True, won=100.0, hungry_months=0, income_formal_won=100.0)
+    add_traders(model, [0], draw_won=[50.0])
+    h = model.households
+    h.hungry_months[1:20_001] = 1
+    h.income_formal_won[1:10_001] = h.income_formal_won[20_001:30_001] = 10.0  # below the traders' draw
+    model.now.market_tolerance = 0.5
+    enter_trade(model)
+    entered = np.zeros(len(h), dtype=bool)
+    entered[model.traders.household[1:]] = True
+    expected = 0.5 * np.array([0.01 + 0.05 + 0.02, 0.01 + 0.05, 0.01 + 0.02, 0.01]) * 10_000
+    counts = entered[1:].reshape(4, 10_000).sum(axis=1)
+    assert (np.abs(counts - expected) < 4 * np.sqrt(expected)).all(), counts
+
+
 def test_new_traders_take_the_good_that_pays_in_town_or_else_in_the_country():
     tiny = tiny_model(entry_exploration_share=0.0)
     everyone_in_town(tiny, won=100.0)

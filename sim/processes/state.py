@@ -87,8 +87,10 @@ def deliver_food_aid(model: JangmadangModel) -> None:
     """Food aid (ODD 7.2): `food_aid_mt` a year reaches the households that went hungry last month,
     in proportion to their members. Aid is grain created from outside the country."""
     h = model.households
+    if model.now.food_aid_mt <= 0:
+        return
     hungry = _hungry_members(h.active, h.members, h.hungry_months)
-    if hungry <= 0 or model.now.food_aid_mt <= 0:
+    if hungry <= 0:
         return
     kg_per_member = model.now.food_aid_mt * 1e9 / 12 / model.weight / hungry
     aid_kg = _hand_out_aid(h.active, h.members, h.hungry_months, kg_per_member, h.food_kg)
