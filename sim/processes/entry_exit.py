@@ -73,9 +73,9 @@ def start_trading(model: JangmadangModel, homes: np.ndarray) -> None:
     The trader is a woman where the household has a woman free of state work. It takes
     `startup_capital_share` of the household's cash. It deals in the good whose traders earned more in
     its town last month (across the country, for a good nobody in town deals in), or, with probability
-    `entry_exploration_share`, in either at random. It takes a
-    stall in the official market if the market is open and it can pay a month of fees; otherwise it
-    trades from a cart or an alley (see `take_stalls`).
+    `entry_exploration_share`, in either at random. It takes a stall in the official market if the
+    market is open and it can pay a month of fees; otherwise it trades from a cart or an alley (see
+    `take_stalls`).
     """
     if len(homes) == 0:
         return
