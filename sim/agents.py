@@ -8,7 +8,7 @@ Mesa users expect. Reading or setting an attribute on a handle reads or writes i
 from __future__ import annotations
 
 import weakref
-from itertools import repeat
+from itertools import count, repeat
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -32,10 +32,26 @@ def column(name: str, doc: str) -> property:
     return property(get, set_, doc=doc)
 
 
+class AgentNumbers(weakref.WeakKeyDictionary):
+    """The counter that numbers each model's agents (`unique_id`), made on first use; unlike Mesa 3.3's
+    `Agent._ids`, a plain dict on the class, it does not keep the models alive."""
+
+    def __getitem__(self, model: mesa.Model) -> count:
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = self[model] = count(1)
+            return counter
+
+
 class RowAgent:
     """Mixin: an agent whose state is row `row` of the model table named `table_name`."""
 
     table_name: str = ""
+    # Mesa 3.3's `Agent._ids` holds every model ever made, so none is freed (mesa/mesa#3179, fixed in a
+    # later Mesa): a worker's third full-scale run in a sweep was killed for memory. `Agent.__init__`
+    # reads the counter through `self._ids`, so this one, shared by all our agent types, takes its place.
+    _ids = AgentNumbers()
 
     def __init__(self, model: mesa.Model, row: int, **kwargs: Any) -> None:
         self.row = int(row)
@@ -111,7 +127,7 @@ def make_handles(model: mesa.Model, agent_type: type[RowAgent], rows: list[int])
     """
     if issubclass(agent_type, FixedAgent) or len(rows) < BULK_AT_LEAST:
         return [agent_type(model, row) for row in rows]
-    ids = mesa.Agent._ids[model]
+    ids = RowAgent._ids[model]
     handles = [object.__new__(agent_type) for _ in rows]
     for handle, row in zip(handles, rows, strict=True):
         handle.__dict__.update(model=model, unique_id=next(ids), pos=None, row=row)

@@ -1,5 +1,8 @@
 """The array-backed design seen from Mesa: handles on rows, agent sets, the grid."""
 
+import gc
+import weakref
+
 import numpy as np
 import pandas as pd
 from conftest import small_model, tiny_model
@@ -35,6 +38,18 @@ def test_handles_made_in_bulk_are_registered_as_mesa_registers_one():
     assert len(model.agents_by_type[Household]) == before - 1 and len(model.agents) == everyone - 1
     assert bulk not in set(model.agents)
     model.run()  # and the model runs on
+
+
+def test_a_model_no_longer_used_is_freed():
+    """Mesa 3.3 keeps every model in `Agent._ids` (mesa/mesa#3179); ours must not, or sweeps and notebooks
+    that make many models run out of memory."""
+    model = small_model(households=BULK_AT_LEAST + 500, end="1990-03")
+    model.run()
+    Trader(model, 0)  # one by one, through `Agent.__init__`, as well as in bulk
+    freed = weakref.ref(model)
+    del model
+    gc.collect()
+    assert freed() is None
 
 
 def test_officials_sit_in_their_market_towns():

@@ -20,13 +20,15 @@ Each run writes its own Parquet file (`runs/<run id>.parquet`) atomically, so a 
 and started again with the same command skips what is done and loses nothing; a run that raises is
 recorded in `failures/<run id>.json` and the others go on. The seed of each run depends only on the
 sweep's seed, the point and the replicate, so a run gives the same series alone, in a sweep, on any
-number of workers and on any backend.
+number of workers and on any backend; and a sweep given more replicates keeps the runs it has and adds
+the new ones.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import gc
 import hashlib
 import itertools
 import json
@@ -168,6 +170,11 @@ def execute_run(scenario_path: str, overrides: dict[str, Any], run: RunSpec, out
         scenario = load_scenario(scenario_path, overrides={**overrides, **run.point}, source=f"run {run.run_id}")
         model = simulate(dataclasses.replace(scenario, seed=run.seed))
         frame = model.timeseries()
+        # A model is a web of reference cycles (Mesa's agents point back to it): free it now, not whenever
+        # the collector next looks, or a worker's next run is built on top of it (a full-scale model holds
+        # 5 GB; a worker's third full-scale run was killed for memory).
+        del model
+        gc.collect()
         identity = {"run_id": run.run_id, "replicate": run.replicate, "seed": run.seed, **run.point}
         frame = pd.concat([pd.DataFrame({k: [v] * len(frame) for k, v in identity.items()}), frame], axis=1)
         write_atomically(out / "runs" / f"{run.run_id}.parquet", lambda path: frame.to_parquet(path, index=False))
@@ -241,12 +248,17 @@ def run_sweep(
             total=len(sweep.runs), initial=len(sweep.runs) - len(todo), unit="run", disable=not progress,
             desc=sweep.name,
         ) as bar:  # fmt: skip
-            futures = [executor.submit(execute_run, scenario_path, sweep.spec.set, run, str(out_dir)) for run in todo]
+            futures = {
+                executor.submit(execute_run, scenario_path, sweep.spec.set, run, str(out_dir)): run for run in todo
+            }
             for future in concurrent.futures.as_completed(futures):
                 try:
                     run_id, error = future.result()
-                except Exception as crash:  # the worker itself died
-                    run_id, error = "?", f"{type(crash).__name__}: {crash}"
+                except Exception as crash:  # the worker itself died (killed for memory, say): record the run
+                    run = futures[future]
+                    run_id, error = run.run_id, f"the worker running it died: {type(crash).__name__}: {crash}"
+                    write_json(out_dir / "failures" / f"{run_id}.json",
+                               {"run_id": run_id, "point": run.point, "seed": run.seed, "error": error})  # fmt: skip
                 if error:
                     failed[run_id] = error
                 bar.update()
@@ -256,13 +268,21 @@ def run_sweep(
 
 
 def same_sweep(sweep: Sweep, out_dir: Path) -> bool:
-    """Whether `out_dir` is empty or holds runs of this very sweep (same sweep and scenario texts)."""
+    """Whether `out_dir` is empty or holds runs of this sweep: the same design and scenario texts. The
+    number of replicates, the name and the description may differ: they do not change any run."""
     manifest = out_dir / "manifest.json"
     if not manifest.is_file():
         return True
     written = json.loads(manifest.read_text())
     current = _manifest(sweep, "", 0)
-    return all(written.get(key) == current[key] for key in ("sweep_hash", "scenario_hash", "set"))
+    # Folders written before design hashes were recorded (2026-12-02) are matched on the sweep's text.
+    keys = ("design_hash", "scenario_hash") if "design_hash" in written else ("sweep_hash", "scenario_hash", "set")
+    return all(written.get(key) == current[key] for key in keys)
+
+
+def _design_hash(spec: SweepFile) -> str:
+    design = spec.model_dump(mode="json", exclude={"name", "description", "replicates"})
+    return hashlib.sha256(json.dumps(design, sort_keys=True).encode()).hexdigest()
 
 
 def gather(sweep: Sweep, out_dir: Path, csv: bool = False) -> pd.DataFrame:
@@ -282,6 +302,7 @@ def _manifest(sweep: Sweep, backend: str, workers: int) -> dict[str, Any]:
         "name": sweep.name,
         "sweep_file": {str(sweep.path): sweep.text},
         "sweep_hash": hashlib.sha256(sweep.text.encode()).hexdigest(),
+        "design_hash": _design_hash(sweep.spec),
         "scenario": sweep.scenario.name,
         "scenario_files": sweep.scenario.texts,
         "scenario_hash": sweep.scenario.digest,
