@@ -6,6 +6,8 @@ change:  JANGMADANG_UPDATE_BASELINE=1 .venv/bin/pytest tests/test_regression.py
 
 import json
 import os
+import platform
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -35,10 +37,20 @@ def summary() -> dict[str, dict[str, float]]:
     return {column: {str(year): float(yearly.loc[year, column]) for year in YEARS} for column in COLUMNS}
 
 
+def environment() -> dict[str, str]:
+    """Where a summary was made: the same code has given different runs on another machine or library
+    set (2026-12-02: a baseline written on one session's machine did not reproduce on the next one's)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    lines = cpuinfo.read_text().splitlines() if cpuinfo.exists() else []
+    cpu = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), platform.processor())
+    packages = {name: version(name) for name in ("numpy", "numba", "llvmlite", "pandas", "mesa")}
+    return {"python": platform.python_version(), "machine": platform.machine(), "cpu": cpu, **packages}
+
+
 def test_reference_run_matches_the_stored_summary():
     current = summary()
     if os.environ.get("JANGMADANG_UPDATE_BASELINE"):
-        BASELINE.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n")
+        BASELINE.write_text(json.dumps({**current, "environment": environment()}, indent=1, sort_keys=True) + "\n")
         pytest.skip("regression baseline rewritten")
     stored = json.loads(BASELINE.read_text())
     changed = [
@@ -47,4 +59,7 @@ def test_reference_run_matches_the_stored_summary():
         for year in stored[column]
         if current[column][year] != pytest.approx(stored[column][year], rel=1e-6, abs=1e-9)
     ]
-    assert not changed, "behaviour changed; if intended, regenerate (see module docstring):\n" + "\n".join(changed)
+    where = f"stored on {stored.get('environment', 'an unrecorded environment')}, now on {environment()}"
+    assert not changed, (
+        "behaviour changed; if intended, regenerate (see module docstring):\n" + "\n".join(changed) + "\n" + where
+    )
