@@ -25,7 +25,6 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim import results  # noqa: E402
@@ -59,9 +58,8 @@ def compare(small: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
     table["within_2sd"] = gap <= 2 * table["sd_small"]
     no_spread = table["sd_small"] <= 1e-9 * table["mean_small"].abs()
     table["agree"] = table["within_2sd"] | (no_spread & (table["relative_gap"] <= SAME_WITHOUT_SPREAD))
-    sampling_error = np.sqrt(table["sd_small"] ** 2 / table["runs_small"] + table["sd_full"] ** 2 / table["full_runs"])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["gap_in_se"] = np.where(no_spread, np.nan, gap / sampling_error)
+    sampling_error = (table["sd_small"] ** 2 / table["runs_small"] + table["sd_full"] ** 2 / table["full_runs"]) ** 0.5
+    table["gap_in_se"] = (gap / sampling_error).where(~no_spread)
     table["within_range"] = table["full_scale"].between(table["min_small"], table["max_small"])
     table["both_pass"] = small["passes"].to_numpy() == full["passes"].to_numpy()
     return table

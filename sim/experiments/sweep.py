@@ -165,7 +165,6 @@ def execute_run(scenario_path: str, overrides: dict[str, Any], run: RunSpec, out
     for key, value in WORKER_ENVIRONMENT.items():
         os.environ.setdefault(key, value)
     out = Path(out_dir)
-    failure = out / "failures" / f"{run.run_id}.json"
     try:
         scenario = load_scenario(scenario_path, overrides={**overrides, **run.point}, source=f"run {run.run_id}")
         model = simulate(dataclasses.replace(scenario, seed=run.seed))
@@ -178,13 +177,22 @@ def execute_run(scenario_path: str, overrides: dict[str, Any], run: RunSpec, out
         identity = {"run_id": run.run_id, "replicate": run.replicate, "seed": run.seed, **run.point}
         frame = pd.concat([pd.DataFrame({k: [v] * len(frame) for k, v in identity.items()}), frame], axis=1)
         write_atomically(out / "runs" / f"{run.run_id}.parquet", lambda path: frame.to_parquet(path, index=False))
-        failure.unlink(missing_ok=True)
+        _failure_path(out, run).unlink(missing_ok=True)
         return run.run_id, None
     except Exception as error:  # a failing run is recorded and the sweep goes on
         message = f"{type(error).__name__}: {error}"
-        write_json(failure, {"run_id": run.run_id, "point": run.point, "seed": run.seed, "error": message,
-                             "traceback": traceback.format_exc()})  # fmt: skip
+        _record_failure(out, run, message, traceback.format_exc())
         return run.run_id, message
+
+
+def _failure_path(out_dir: Path, run: RunSpec) -> Path:
+    return out_dir / "failures" / f"{run.run_id}.json"
+
+
+def _record_failure(out_dir: Path, run: RunSpec, error: str, trace: str = "") -> None:
+    """Write `failures/<run id>.json`: the run, its point and seed, and what went wrong."""
+    details = {"run_id": run.run_id, "point": run.point, "seed": run.seed, "error": error, "traceback": trace}
+    write_json(_failure_path(out_dir, run), details)
 
 
 class RayExecutor(concurrent.futures.Executor):
@@ -257,8 +265,7 @@ def run_sweep(
                 except Exception as crash:  # the worker itself died (killed for memory, say): record the run
                     run = futures[future]
                     run_id, error = run.run_id, f"the worker running it died: {type(crash).__name__}: {crash}"
-                    write_json(out_dir / "failures" / f"{run_id}.json",
-                               {"run_id": run_id, "point": run.point, "seed": run.seed, "error": error})  # fmt: skip
+                    _record_failure(out_dir, run, error)
                 if error:
                     failed[run_id] = error
                 bar.update()
