@@ -131,7 +131,7 @@ class Parameters:
     base_entry_rate_per_month: Share = 0.0003  # households starting to trade with no push or pull (assumed)
     necessity_entry_rate_per_month: Share = 0.15  # extra rate for hungry households (assumed)
     opportunity_entry_rate_per_month: Share = 0.03  # extra rate where traders out-earn state jobs (assumed)
-    entry_exploration_share: Share = 0.25  # new traders picking their good at random, not by profit
+    entry_exploration_share: Share = 1.0  # new traders picking their good at random, not by their town's profit
     known_markets_without_phone: Count = 5  # markets a trader without a phone knows prices of (assumed)
     trader_phone_adoption_multiplier: NonNegative = 3.0  # traders adopt phones this many times the national rate
 

@@ -275,22 +275,22 @@ def test_hunger_pushes_households_into_trade_unless_the_state_forbids_it():
             assert model.traders.woman.all()
 
 
-def test_gain_is_judged_by_the_towns_traders_or_the_countrys_where_the_town_has_none():
-    # Men (no woman free of state work) enter only for gain: traders' draw above their formal income.
-    for draw, town_2_enters in ((50.0, True), (5.0, False)):
+def test_gain_is_judged_by_the_countrys_traders_in_every_town():
+    # Men (no woman free of state work) enter only for gain: traders' mean draw above their formal income.
+    # Town 1's traders draw a lot, town 2's nothing: the country's mean is what both towns see.
+    for draws, enter in (([50.0, 50.0, 0.0], True), ([50.0, 0.0, 0.0], False)):
         model = tiny_model(households=2_000, base_entry_rate_per_month=0.0, opportunity_entry_rate_per_month=0.5)
-        everyone_in_town(model, town=1, free_woman=False, won=100.0, hungry_months=0, income_formal_won=10.0)
-        model.households.town[1_000:] = 2  # town 2 has no trader
+        everyone_in_town(model, town=1, free_woman=False, won=100.0, hungry_months=0, income_formal_won=20.0)
+        model.households.town[1_000:] = 2
         model.home_towns = SortedGroups(model.households.town, model.n_towns)
         model.now.market_tolerance = 1.0
-        add_traders(model, [0, 1], draw_won=[draw, draw])
+        add_traders(model, [0, 1, 1_000], draw_won=draws)
         enter_trade(model)
-        entrants = model.traders.household[2:]
-        in_town_2 = (entrants >= 1_000).sum()
-        if town_2_enters:
-            assert in_town_2 == pytest.approx(500, abs=80)
+        entrants = model.traders.household[3:]
+        if enter:  # mean 33 > 20
+            assert (entrants >= 1_000).sum() == pytest.approx(500, abs=80)
             assert (entrants < 1_000).sum() == pytest.approx(499, abs=80)
-        else:
+        else:  # mean 17 < 20, though town 1's own traders (mean 25) would pass
             assert len(entrants) == 0
 
 

@@ -73,9 +73,10 @@ def start_trading(model: JangmadangModel, homes: np.ndarray) -> None:
     The trader is a woman where the household has a woman free of state work. It takes
     `startup_capital_share` of the household's cash. It deals in the good whose traders earned more in
     its town last month (across the country, for a good nobody in town deals in), or, with probability
-    `entry_exploration_share`, in either at random. It takes a stall in the official market if the
-    market is open and it can pay a month of fees; otherwise it trades from a cart or an alley (see
-    `take_stalls`).
+    `entry_exploration_share`, in either at random; by default always at random, since choosing by a
+    town's few trader agents makes the early markets depend on scale (docs/ODD.md). It takes a stall in
+    the official market if the market is open and it can pay a month of fees; otherwise it trades from a
+    cart or an alley (see `take_stalls`).
     """
     if len(homes) == 0:
         return
@@ -118,25 +119,27 @@ def enter_trade(model: JangmadangModel) -> None:
 
     A household with no trading or smuggling member starts trading in a month with probability
     (`base_entry_rate_per_month` + `necessity_entry_rate_per_month` if it went hungry last month
-    + `opportunity_entry_rate_per_month` if its town's traders handed their households more than its
-    formal income last month) x the state's tolerance of markets. A town with no trader yet looks to the
-    country's traders: otherwise the first trader in town would have to come by chance, and how soon it
-    came would depend on how many household agents the town has, not on the economy. Women, free of
-    state work, can go for either reason; where no woman is free, a man leaves his state job only for gain.
+    + `opportunity_entry_rate_per_month` if the country's traders handed their households more, on
+    average, than its formal income last month) x the state's tolerance of markets. Women, free of state
+    work, can go for either reason; where no woman is free, a man leaves his state job only for gain.
+
+    The country's traders, not the town's: news of what trade pays travels with the traders. Judged by
+    its own town's traders, a town at 1:100 reads a few agents standing for a hundred traders each, and
+    markets grew faster in 1990-1992 than at full scale (docs/ODD.md, "Known gaps").
     """
     h, t, p = model.households, model.traders, model.p
-    mean_draw = group_mean_or_overall(t.draw_won, t.town, t.active, model.n_towns)
+    country_draw = t.draw_won[t.active].mean() if t.active.any() else 0.0
     homes = np.empty(len(h), dtype=np.int64)
     entering = _draw_entrants(
-        model.rng, h.town, h.active, h.trader, h.smuggler, h.free_woman, h.hungry_months, h.income_formal_won,
-        mean_draw, p.base_entry_rate_per_month, p.necessity_entry_rate_per_month,
+        model.rng, h.active, h.trader, h.smuggler, h.free_woman, h.hungry_months, h.income_formal_won,
+        country_draw, p.base_entry_rate_per_month, p.necessity_entry_rate_per_month,
         p.opportunity_entry_rate_per_month, model.now.market_tolerance, homes,
     )  # fmt: skip
     start_trading(model, homes[:entering])
 
 
 @njit(cache=True)
-def _draw_entrants(rng, town, active, trader, smuggler, free_woman, hungry_months, income_formal_won, mean_draw,
+def _draw_entrants(rng, active, trader, smuggler, free_woman, hungry_months, income_formal_won, country_draw,
                    base, necessity, opportunity, tolerance, homes):  # fmt: skip
     """`enter_trade` without a draw for every household: candidates come at `ceiling`, the highest rate any
     household can have, by jumping a geometric number of rows from one candidate to the next, and a
@@ -147,13 +150,13 @@ def _draw_entrants(rng, town, active, trader, smuggler, free_woman, hungry_month
     if ceiling <= 0.0:
         return 0
     log_stay = np.log1p(-ceiling) if ceiling < 1.0 else -np.inf
-    count, i, n = 0, -1, len(town)
+    count, i, n = 0, -1, len(active)
     while True:
         passed_over = np.log(1.0 - rng.random()) / log_stay  # rows before the next candidate, Geometric(ceiling)
         if passed_over >= n - 1 - i:
             return count
         i += 1 + int(passed_over)
-        gain = mean_draw[town[i]] > income_formal_won[i]
+        gain = country_draw > income_formal_won[i]
         can_enter = active[i] & (trader[i] == NOBODY) & (smuggler[i] == NOBODY) & (free_woman[i] | gain)
         rate = (base + necessity * (hungry_months[i] >= 1) + opportunity * gain) * tolerance
         if can_enter and rng.random() * ceiling < rate:
