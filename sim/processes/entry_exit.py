@@ -85,13 +85,15 @@ def start_trading(model: JangmadangModel, homes: np.ndarray) -> None:
     capital = p.startup_capital_share * h.won[homes]
     h.won[homes] -= capital
 
-    mean_profit = [
-        group_mean_or_overall(t.profit_won, t.town, t.active & (t.good == good), model.n_towns)
-        for good in (GRAIN, IMPORTS)
-    ]
-    preferred = np.where(mean_profit[IMPORTS][town] > mean_profit[GRAIN][town], IMPORTS, GRAIN)
     explore = rng.random(len(homes)) < p.entry_exploration_share
-    good = np.where(explore, rng.integers(0, 2, len(homes)), preferred)
+    good = rng.integers(0, 2, len(homes))
+    if not explore.all():  # by default every new trader explores, and the towns' profits go unread
+        mean_profit = [
+            group_mean_or_overall(t.profit_won, t.town, t.active & (t.good == kind), model.n_towns)
+            for kind in (GRAIN, IMPORTS)
+        ]
+        preferred = np.where(mean_profit[IMPORTS][town] > mean_profit[GRAIN][town], IMPORTS, GRAIN)
+        good = np.where(explore, good, preferred)
     market_open = model.markets.closed_until[town] <= model.month
     stall = market_open & (capital >= model.now.stall_fee_won_per_day * DAYS_PER_MONTH)
 
