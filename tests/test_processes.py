@@ -29,6 +29,7 @@ from sim.processes.state import (
 )
 from sim.processes.trade import (
     excess_demand_step,
+    fill_empty_sides,
     open_books,
     sell_retail,
     settle_accounts,
@@ -42,6 +43,7 @@ def everyone_in_town(model, town=1, **columns):
     h = model.households
     h.town = town
     model.home_towns = SortedGroups(h.town, model.n_towns)  # the model's households never move; here they do
+    model.count_residents()
     for name, value in columns.items():
         setattr(h, name, value)
 
@@ -177,6 +179,28 @@ def test_a_glut_with_no_buyer_lowers_the_price_as_a_shortage_with_no_seller_rais
     cap = tiny.p.max_price_change_per_month
     step = excess_demand_step(tiny, demand, supply)
     assert step.tolist() == pytest.approx([0.0, -cap, cap, 0.0, -cap])
+
+
+def test_a_town_with_no_trader_prices_as_if_the_countrys_traders_were_spread_by_residents():
+    """Towns 1 and 2 have the same households; 4 traders of grain sit all in town 1, or 2 in each town.
+    Town 2's price moves the same way in both: its empty side counts as its share of the country's."""
+    moves = []
+    for homes in ([0, 1, 2, 3], [0, 1, 15, 16]):
+        model = tiny_model()
+        everyone_in_town(model, town=np.repeat([1, 2], 15), won=10_000.0, food_kg=0.0, members=3, farm=False)
+        add_traders(model, homes, stock=40.0)
+        before = model.prices[GRAIN][2]
+        sell_retail(model, GRAIN)
+        moves.append(np.log(model.prices[GRAIN][2] / before))
+    cap = model.p.max_price_change_per_month
+    assert moves[0] == pytest.approx(moves[1]) and 0.0 < abs(moves[0]) < cap
+
+
+def test_an_empty_side_is_the_towns_share_of_the_countrys_but_state_stocks_stay_where_they_are(tiny):
+    everyone_in_town(tiny, town=np.repeat([1, 2], [10, 20]))
+    demand, supply = fill_empty_sides(tiny, np.array([0.0, 0.0, 6.0]), np.array([0.0, 9.0, 0.0]), agents_supply=3.0)
+    assert demand.tolist() == pytest.approx([0.0, 2.0, 6.0])  # no residents in town 0: nothing stands in
+    assert supply.tolist() == pytest.approx([0.0, 9.0, 2.0])  # 2/3 of the agents' 3, not of all 9
 
 
 def test_currency_market_conserves_money_and_the_won_falls_when_yuan_are_scarce(tiny):

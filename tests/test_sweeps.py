@@ -124,6 +124,35 @@ def test_a_killed_sweep_started_again_finishes_with_every_run_once(tmp_path):
     assert (frame.groupby("run_id").size() == frame.groupby("run_id")["date"].nunique()).all()  # each once
 
 
+def running(pid: int) -> bool:
+    """Whether process `pid` exists and is not a zombie (an ended orphan that nobody has reaped yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_a_killed_sweeps_workers_end_instead_of_finishing_their_runs():
+    script = (
+        "import time; from sim.experiments.sweep import make_executor\n"
+        "pool = make_executor('process', 1, None); pool.submit(time.sleep, 300); time.sleep(3)\n"
+        "print(*pool._processes, flush=True); time.sleep(300)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    worker = int(parent.stdout.readline())
+    try:
+        parent.kill()
+        parent.wait()
+        deadline = time.time() + 30
+        while running(worker) and time.time() < deadline:
+            time.sleep(0.2)
+        assert not running(worker)
+    finally:
+        if running(worker):
+            os.kill(worker, signal.SIGKILL)
+
+
 def test_latin_hypercube_samples_stay_in_their_ranges_and_repeat(tmp_path):
     text = (
         SWEEP.split("grid:")[0]

@@ -4,8 +4,9 @@ Each good has one price per market town. Producers and importers (farmers with g
 smugglers and state trading companies with imported goods in border towns) sell in their own town's
 market, to households directly and to traders at the price less the traders' margin. Traders carry
 goods from the cheapest source they know to their own town. A town's price moves with its excess
-demand; where nothing is on offer, it rises toward what bringing the good in would cost (the replacement
-cost) times `max_markup_over_cost`, and stays put where nobody knows a source.
+demand, a side of its market with no agent on it counting as the town's share of the country's; where
+nothing is on offer even so, it rises toward what bringing the good in would cost (the replacement cost)
+times `max_markup_over_cost`, and stays put where nobody knows a source.
 """
 
 from __future__ import annotations
@@ -231,6 +232,26 @@ def excess_demand_step(model: JangmadangModel, demand: np.ndarray, supply: np.nd
     return np.where((demand > 0) | (supply > 0), step, 0.0)
 
 
+def fill_empty_sides(
+    model: JangmadangModel, demand: np.ndarray, supply: np.ndarray, agents_supply: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Thin markets (ODD 7.5.2): for price formation, a side of a town's market that no agent is on this
+    month counts as the town's share (by residents) of what is on that side across the country: all
+    demand, and the supply of agents (`agents_supply`; state trading companies are institutions of the
+    border towns, not a sample of households, so their stocks are not spread).
+
+    A town is a few dozen household agents at 1:100. In a month it often has no trader or no buyer of a
+    good where the same town at full scale has a few, and its price would stay put, or be held to the
+    replacement cost, while the full-scale town's price moves with its thin market. Standing in what the
+    town would have on the empty side, on average, keeps the price moving as at full scale, where this
+    rarely applies. Where the country has nothing on that side either, the side stays empty.
+    """
+    share = model.residents_per_town / max(model.residents_per_town.sum(), 1.0)
+    demand = np.where(demand > 0, demand, share * demand.sum())
+    supply = np.where(supply > 0, supply, share * agents_supply)
+    return demand, supply
+
+
 def sell_retail(model: JangmadangModel, good: int) -> None:
     """Retail trade and prices (ODD 7.5.2): households buy `good` in their town's market.
 
@@ -244,9 +265,9 @@ def sell_retail(model: JangmadangModel, good: int) -> None:
     goods are consumed.
 
     The price then moves with the town's excess demand (`excess_demand_step`; traders' wholesale orders
-    there count as demand, and what producers offered them as supply). Where nothing at all is on offer
-    it rises toward the replacement cost plus margin times `max_markup_over_cost`, and stays where no
-    source is known. In border
+    there count as demand, and what producers offered them as supply; an empty side counts as the town's
+    share of the country's, `fill_empty_sides`). Where nothing is on offer even so, it rises toward the
+    replacement cost plus margin times `max_markup_over_cost`, and stays where no source is known. In border
     towns imported goods never sell below the state companies' price, their landed cost at the going
     exchange rate plus `state_import_markup`.
     """
@@ -279,8 +300,10 @@ def sell_retail(model: JangmadangModel, good: int) -> None:
         model.ledger.record("import_units", "consumed", -bought)
     model.tally[f"retail_{GOOD_NAMES[good]}"] += bought
 
-    all_demand = demand + model.wholesale_orders[good]
-    all_supply = supply + model.wholesale_sold[good]
+    agents_supply = traders_supply.sum() + sum(offer.sum() for name, offer in producers if name != "markets")
+    all_demand, all_supply = fill_empty_sides(
+        model, demand + model.wholesale_orders[good], supply + model.wholesale_sold[good], agents_supply
+    )
     moved = price * np.exp(excess_demand_step(model, all_demand, all_supply))
     # With nothing at all on offer, the quote rises toward what bringing the good in would cost, if
     # anyone knows a source; if nobody does, there is no quote and the price stays.
