@@ -267,9 +267,9 @@ def sell_retail(model: JangmadangModel, good: int) -> None:
     The price then moves with the town's excess demand (`excess_demand_step`; traders' wholesale orders
     there count as demand, and what producers offered them as supply; an empty side counts as the town's
     share of the country's, `fill_empty_sides`). Where nothing is on offer even so, it rises toward the
-    replacement cost plus margin times `max_markup_over_cost`, and stays where no source is known. In border
-    towns imported goods never sell below the state companies' price, their landed cost at the going
-    exchange rate plus `state_import_markup`.
+    replacement cost plus margin times `max_markup_over_cost`, and stays where no source is known. In
+    border towns imported goods never sell below the state companies' price, their landed cost at the
+    going exchange rate plus `state_import_markup`.
     """
     t, h, p, m = model.traders, model.households, model.p, model.markets
     price = model.prices[good]
