@@ -305,8 +305,8 @@ def sell_retail(model: JangmadangModel, good: int) -> None:
         model, demand + model.wholesale_orders[good], supply + model.wholesale_sold[good], agents_supply
     )
     moved = price * np.exp(excess_demand_step(model, all_demand, all_supply))
-    # With nothing at all on offer, the quote rises toward what bringing the good in would cost, if
-    # anyone knows a source; if nobody does, there is no quote and the price stays.
+    # With nothing on offer in town or among the country's agents, the quote rises toward what bringing
+    # the good in would cost, if anyone knows a source; if nobody does, there is no quote and it stays.
     bring_in = model.replacement_cost[good] / (1.0 - p.trader_margin_share) * p.max_markup_over_cost
     nothing_offered = np.where(np.isfinite(bring_in), np.minimum(moved, np.maximum(bring_in, price)), price)
     price[:] = np.where(all_supply <= 0, nothing_offered, moved)
