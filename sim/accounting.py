@@ -1,34 +1,37 @@
 """Accounting invariants: what every agent holds, checked against the ledger of named flows.
 
-`check_accounts` asserts that no stock is negative, that every stock held equals its opening amount
-plus the flows booked by named processes, and that the population equals the initial population plus
-births less deaths. The model calls it after every step when `check_invariants=True`.
+`check_accounts` asserts that no stock is negative, that departed agents' rows hold nothing, that every
+stock held equals its opening amount plus the flows booked by named processes, and that the population
+equals the initial population plus births less deaths. The model calls it after every step when
+`check_invariants=True`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.state import GRAIN, IMPORTS
-
-if TYPE_CHECKING:
-    from sim.model import JangmadangModel
+from sim.core.table import AgentTable
+from sim.world import GRAIN, IMPORTS, World
 
 STOCKS = ("won", "yuan", "grain_kg", "import_units", "persons")
 
 
 class AccountingError(AssertionError):
-    """A stock is negative or differs from what its recorded flows explain."""
+    """A stock is negative, held by a departed agent, or differs from what its recorded flows explain."""
 
 
-def holdings(model: JangmadangModel, stocks: Iterable[str] = STOCKS) -> dict[str, float]:
-    """Total of each of `stocks` held by all agents and markets, in model units."""
-    h, t, s, o, m = model.households, model.traders, model.smugglers, model.officials, model.markets
+def won_holders(world: World) -> tuple[AgentTable, ...]:
+    """The tables whose rows hold won."""
+    return world.households, world.traders, world.smugglers, world.officials
+
+
+def holdings(world: World, stocks: Iterable[str] = STOCKS) -> dict[str, float]:
+    """Total of each of `stocks` held by all agents, markets and the state, in model units."""
+    h, t, s, m = world.households, world.traders, world.smugglers, world.markets
     total = {
-        "won": lambda: h.won.sum() + t.won.sum() + s.won.sum() + o.won.sum() + model.state_trade_won,
+        "won": lambda: sum(table.won.sum() for table in won_holders(world)) + world.money.state_trade_won,
         "yuan": lambda: h.yuan.sum() + s.yuan.sum(),
         "grain_kg": lambda: h.food_kg.sum() + (t.stock * (t.good == GRAIN)).sum(),
         "import_units": lambda: (t.stock * (t.good == IMPORTS)).sum() + s.stock.sum() + m.state_stock.sum(),
@@ -37,33 +40,40 @@ def holdings(model: JangmadangModel, stocks: Iterable[str] = STOCKS) -> dict[str
     return {stock: total[stock]() for stock in stocks}
 
 
-def _negatives(model: JangmadangModel, tolerance: float) -> list[str]:
-    columns = {
-        "households": ("won", "yuan", "food_kg", "members"),
-        "traders": ("won", "stock"),
-        "smugglers": ("won", "yuan", "stock"),
-        "officials": ("won",),
-        "markets": ("state_stock",),
-    }
+HELD = {  # the columns that hold a stock, per table
+    "households": ("won", "yuan", "food_kg", "members"),
+    "traders": ("won", "stock"),
+    "smugglers": ("won", "yuan", "stock"),
+    "officials": ("won",),
+    "markets": ("state_stock",),
+}
+
+
+def _problems_with_rows(world: World, tolerance: float) -> list[str]:
+    """Negative holdings anywhere, and holdings in the rows of agents that have left."""
     problems = []
-    for table_name, names in columns.items():
-        table = getattr(model, table_name)
+    for table_name, names in HELD.items():
+        table = getattr(world, table_name)
+        departed = ~table.active
         for name in names:
             values = getattr(table, name)
             if len(values) and values.min() < -tolerance:
                 problems.append(f"{table_name}.{name} has a negative value {values.min():.6g}")
+            if departed.any() and np.abs(values[departed]).max() > 0:
+                problems.append(f"{table_name}.{name} is held by agents that have left ({values[departed].sum():.6g})")
     return problems
 
 
-def check_accounts(model: JangmadangModel, rtol: float = 1e-9) -> None:
-    """Raise `AccountingError` if any stock is negative or not explained by the ledger."""
-    held = holdings(model)
-    problems = _negatives(model, tolerance=1e-6)
+def check_accounts(world: World, rtol: float = 1e-9) -> None:
+    """Raise `AccountingError` if any stock is negative, left with a departed agent, or not explained by
+    the ledger."""
+    held = holdings(world)
+    problems = _problems_with_rows(world, tolerance=1e-6)
     for stock in STOCKS:
-        expected = model.ledger.expected(stock)
+        expected = world.ledger.expected(stock)
         scale = max(abs(expected), abs(held[stock]), 1.0)
         if not np.isfinite(held[stock]) or abs(held[stock] - expected) > rtol * scale:
-            flows = dict(model.ledger.total[stock])
+            flows = dict(world.ledger.total[stock])
             problems.append(f"{stock}: held {held[stock]:.12g}, ledger explains {expected:.12g} (flows {flows})")
     if problems:
-        raise AccountingError(f"month {model.date}: " + "; ".join(problems))
+        raise AccountingError(f"month {world.date}: " + "; ".join(problems))

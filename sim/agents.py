@@ -2,7 +2,8 @@
 
 All behaviour is in `sim.processes`, which work on whole columns at once; these classes exist so
 that `model.agents`, `agents_by_type`, `AgentSet` queries, data collectors and visualizations work as
-Mesa users expect. Reading or setting an attribute on a handle reads or writes its row.
+Mesa users expect. Each class has a property for every column declared for its table in `sim.world`
+(with the column's description as its docstring): reading or setting it reads or writes the agent's row.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from typing import TYPE_CHECKING, Any
 import mesa
 from mesa.discrete_space import FixedAgent
 
+from sim.world import HOUSEHOLD_COLUMNS, OFFICIAL_COLUMNS, SMUGGLER_COLUMNS, TRADER_COLUMNS, Column
+
 if TYPE_CHECKING:
     from mesa.discrete_space import Cell
 
     from sim.core.table import AgentTable
 
 
-def column(name: str, doc: str) -> property:
+def column_property(name: str, doc: str) -> property:
     """A property reading and writing column `name` of the agent's row."""
 
     def get(self: RowAgent) -> Any:
@@ -45,9 +48,11 @@ class AgentNumbers(weakref.WeakKeyDictionary):
 
 
 class RowAgent:
-    """Mixin: an agent whose state is row `row` of the model table named `table_name`."""
+    """Mixin: an agent whose state is row `row` of the world's table named `table_name`, with a property
+    for each of that table's `columns`."""
 
     table_name: str = ""
+    columns: dict[str, Column] = {}
     # Mesa 3.3's `Agent._ids` holds every model ever made, so none is freed (mesa/mesa#3179): a worker's
     # third full-scale run in a sweep was killed for memory. The fix (mesa/mesa#3180, January 2026) is in
     # releases that need Python 3.12; 3.3 is the last Mesa for the Python 3.11 we run on.
@@ -55,17 +60,18 @@ class RowAgent:
     # takes its place.
     _ids = AgentNumbers()
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, column in cls.columns.items():
+            setattr(cls, name, column_property(name, column.doc))
+
     def __init__(self, model: mesa.Model, row: int, **kwargs: Any) -> None:
         self.row = int(row)
         super().__init__(model, **kwargs)
 
     @property
     def table(self) -> AgentTable:
-        return getattr(self.model, self.table_name)
-
-    @property
-    def town(self) -> int:
-        return int(self.table.town[self.row])
+        return getattr(self.model.world, self.table_name)
 
     @property
     def town_cell(self) -> Cell:
@@ -76,43 +82,25 @@ class RowAgent:
 class Household(RowAgent, mesa.Agent):
     """A household: members, food, cash; rations, wages, farming, remittances, eating, deciding to trade."""
 
-    table_name = "households"
-    members = column("members", "persons in the household")
-    food_kg = column("food_kg", "grain in store, kg")
-    won = column("won", "cash, won")
-    yuan = column("yuan", "foreign cash, yuan")
-    hungry_months = column("hungry_months", "consecutive months below the hunger line")
-    farm = column("farm", "cooperative farm household")
+    table_name, columns = "households", HOUSEHOLD_COLUMNS
 
 
 class Trader(RowAgent, mesa.Agent):
     """A household member with a stall or cart who buys wholesale and sells retail in one good."""
 
-    table_name = "traders"
-    household = column("household", "row of the trader's household")
-    woman = column("woman", "the trading member is a woman")
-    good = column("good", "0 grain, 1 imported goods")
-    won = column("won", "working capital, won")
-    stock = column("stock", "goods held, kg or units")
-    stall = column("stall", "holds a stall in an official market")
+    table_name, columns = "traders", TRADER_COLUMNS
 
 
 class Smuggler(RowAgent, mesa.Agent):
     """A border-town trader who carries Chinese goods and remittances across the border."""
 
-    table_name = "smugglers"
-    household = column("household", "row of the smuggler's household")
-    won = column("won", "cash, won")
-    yuan = column("yuan", "cash, yuan")
-    stock = column("stock", "imported goods waiting for buyers, units")
-    arrested_until = column("arrested_until", "month number the arrest ends")
+    table_name, columns = "smugglers", SMUGGLER_COLUMNS
 
 
 class Official(RowAgent, FixedAgent):
     """The official in charge of a market town: fees, bribes, crackdowns and stakes in traders."""
 
-    table_name = "officials"
-    won = column("won", "cash from bribes and stakes, won")
+    table_name, columns = "officials", OFFICIAL_COLUMNS
 
     def __init__(self, model: mesa.Model, row: int) -> None:
         super().__init__(model, row)

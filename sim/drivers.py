@@ -8,6 +8,9 @@ the redenomination of December 2009, new won after it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+from typing import Any
+
 # Milled cereal production, million tonnes. FACTS: ~3.3 Mt in 2008/09, ~4.5-5.1 Mt in 2010-2016,
 # need ~5.3-5.5 Mt. 1990s values approximate the FAO/WFP and Haggard & Noland series (floods 1995-96).
 HARVEST_MT = {
@@ -121,3 +124,35 @@ CHINA_GRAIN_PRICE_YUAN_PER_KG = {
 
 # Entrepreneurship training start-ups per year. FACTS: ~30 start-ups mentored (2018). Off in the baseline.
 TRAINING_STARTUPS_PER_YEAR = {1990: 0}
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """Every driver's value in one month: what the state, the weather and the world impose (ODD 6, 7.1).
+
+    The fields are the schedules of `sim.parameters.Parameters` of the same names; units as above.
+    """
+
+    harvest_mt: float  # milled cereal harvest, million tonnes a year
+    ration_g_per_person_day: float
+    pds_coverage: float  # share of non-farm households the distribution reaches, 0-1
+    food_aid_mt: float  # million tonnes a year
+    wage_won_per_worker_month: float  # won of the day
+    state_economy_index: float  # 0-1
+    sanctions: float  # 0-1
+    border_enforcement: float  # 0-1
+    market_tolerance: float  # 0-1
+    stall_fee_won_per_day: float  # won of the day
+    phone_subscriptions: float
+    defectors_abroad: float  # persons
+    remitter_share: float  # 0-1
+    remittance_yuan_per_sender_year: float
+    broker_fee_share: float  # 0-1
+    yuan_per_dollar: float
+    china_grain_price_yuan_per_kg: float
+    training_startups_per_year: float
+
+    @classmethod
+    def at(cls, parameters: Any, month: int) -> Drivers:
+        """Each schedule of `parameters` at `month`."""
+        return cls(**{f.name: getattr(parameters, f.name).at(month) for f in fields(cls)})

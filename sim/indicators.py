@@ -1,22 +1,18 @@
 """Monthly outputs in real-world units (ODD 7.9): one value per indicator per month.
 
-`INDICATORS` names each output with its unit; `measure` computes them all from the model's state
-and the month's flows. Counts of agents are multiplied by the model's weight, so a 1:100 run and a
-full-scale run report the same units.
+`INDICATORS` names each output with its unit; `measure` computes them all from the world's state and
+the month's flows, and changes nothing (measuring twice gives the same values). Counts of agents are
+multiplied by the weight, so a 1:100 run and a full-scale run report the same units.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from numba import njit
 
+from sim.accounting import holdings
 from sim.core.groupby import group_count
-from sim.state import GRAIN, IMPORTS
-
-if TYPE_CHECKING:
-    from sim.model import JangmadangModel
+from sim.world import GRAIN, IMPORTS, World
 
 INDICATORS: dict[str, str] = {
     "population": "persons",
@@ -81,11 +77,11 @@ def _gini(values: np.ndarray) -> float:
     return float((2 * (ranks * values).sum() / (len(values) * total)) - (len(values) + 1) / len(values))
 
 
-def _price_summary(model: JangmadangModel, good: int, traders_in: np.ndarray) -> tuple[float, float]:
+def _price_summary(world: World, good: int, traders_in: np.ndarray) -> tuple[float, float]:
     """The national price and the coefficient of variation of prices across towns with traders."""
-    traded = model.prices[good][traders_in > 0]
+    traded = world.prices[good][traders_in > 0]
     dispersion = float(traded.std() / traded.mean()) if len(traded) > 1 else 0.0
-    return model.national_price(good), dispersion
+    return world.national_price(good), dispersion
 
 
 @njit(cache=True)
@@ -100,34 +96,40 @@ def _household_counts(active, members, trader, smuggler, intake_share, hungry_be
     return persons, reliant, hungry
 
 
-def measure(model: JangmadangModel) -> dict[str, float]:
+def measure(world: World) -> dict[str, float]:
     """All indicators for the month just simulated."""
-    h, t, s, w = model.households, model.traders, model.smugglers, model.weight
-    tally, ledger = model.tally, model.ledger
+    h, t, s, w = world.households, world.traders, world.smugglers, world.weight
+    tally, ledger = world.tally, world.ledger
     persons, reliant, hungry = _household_counts(
-        h.active, h.members, h.trader, h.smuggler, h.intake_share, model.p.hungry_below_need_share
+        active=h.active,
+        members=h.members,
+        trader=h.trader,
+        smuggler=h.smuggler,
+        intake_share=h.intake_share,
+        hungry_below=world.p.hungry_below_need_share,
     )
     population, reliant = persons * w, reliant * w
     active_traders = t.active
     n_traders = active_traders.sum()
 
-    market_open = model.markets.closed_until <= model.month
-    stalls_by_town = group_count(t.town[active_traders & t.stall], model.n_towns) * w * market_open
-    grain_traders = group_count(t.town[active_traders & (t.good == GRAIN)], model.n_towns)
-    import_traders = group_count(t.town[active_traders & (t.good == IMPORTS)], model.n_towns)
-    grain_price, grain_dispersion = _price_summary(model, GRAIN, grain_traders)
-    import_price, import_dispersion = _price_summary(model, IMPORTS, import_traders)
-    border = model.geo.border
+    market_open = world.market_open()
+    stalls_by_town = group_count(t.town[active_traders & t.stall], world.n_towns) * w * market_open
+    grain_traders = group_count(t.town[active_traders & (t.good == GRAIN)], world.n_towns)
+    import_traders = group_count(t.town[active_traders & (t.good == IMPORTS)], world.n_towns)
+    grain_price, grain_dispersion = _price_summary(world, GRAIN, grain_traders)
+    import_price, import_dispersion = _price_summary(world, IMPORTS, import_traders)
+    border = world.geo.border
 
-    model.income_window.append((h.income_formal_won.sum(), h.income_informal_won.sum()))
-    formal, informal = np.sum(model.income_window, axis=0) if model.income_window else (0.0, 0.0)
+    formal, informal = np.sum(world.incomes, axis=0) if len(world.incomes) else (0.0, 0.0)
 
-    sample = model.gini_sample[h.active[model.gini_sample]]
+    sample = world.gini_sample[h.active[world.gini_sample]]
     worth = (
-        h.won[sample] + h.yuan[sample] * model.won_per_yuan + h.food_kg[sample] * model.prices[GRAIN][h.town[sample]]
+        h.won[sample]
+        + h.yuan[sample] * world.money.won_per_yuan
+        + h.food_kg[sample] * world.prices[GRAIN][h.town[sample]]
     )
 
-    yuan_per_dollar = model.now.yuan_per_dollar
+    yuan_per_dollar = world.now.yuan_per_dollar
     return {
         "population": population,
         "households": h.active.sum() * w,
@@ -137,63 +139,63 @@ def measure(model: JangmadangModel) -> dict[str, float]:
         "traders_women": (active_traders & t.woman).sum() * w,
         "women_share_of_traders": (active_traders & t.woman).sum() / n_traders if n_traders else 0.0,
         "traders_with_phone_share": (
-            (active_traders & (t.phone_rank < model.trader_phone_share())).sum() / n_traders if n_traders else 0.0
+            (active_traders & (t.phone_rank < world.trader_phone_share)).sum() / n_traders if n_traders else 0.0
         ),
         "smugglers": s.active.sum() * w,
-        "markets": float((stalls_by_town >= model.p.min_stalls_per_market).sum()),
+        "markets": float((stalls_by_town >= world.p.min_stalls_per_market).sum()),
         "stalls": stalls_by_town.sum(),
         "grain_price_won_per_kg": grain_price,
         "grain_price_dispersion": grain_dispersion,
         "import_price_won_per_unit": import_price,
         "import_price_dispersion": import_dispersion,
-        "import_price_border_won": float(model.prices[IMPORTS][border].mean()),
-        "import_price_interior_won": float(model.prices[IMPORTS][~border].mean()) if (~border).any() else np.nan,
-        "won_per_yuan": model.won_per_yuan,
-        "won_per_dollar": model.won_per_yuan * yuan_per_dollar,
+        "import_price_border_won": float(world.prices[IMPORTS][border].mean()),
+        "import_price_interior_won": float(world.prices[IMPORTS][~border].mean()) if (~border).any() else np.nan,
+        "won_per_yuan": world.money.won_per_yuan,
+        "won_per_dollar": world.money.won_per_yuan * yuan_per_dollar,
         "hunger_rate": hungry / persons if persons else 0.0,
         "famine_deaths": abs(ledger.this_month("persons", "famine_deaths")) * w,
         "excess_deaths_cumulative": abs(ledger.total["persons"]["famine_deaths"]) * w,
         "births": ledger.this_month("persons", "births") * w,
-        "smuggling_volume_yuan": tally["smuggled_yuan"] * w,
-        "crossings": tally["crossings"] * w,
-        "seizures": tally["seizures"] * w,
-        "remittances_yuan": tally["remittances_yuan"] * w,
-        "remittances_dollar": tally["remittances_yuan"] * w / yuan_per_dollar,
-        "fees_to_state_won": tally["fees_won"] * w,
-        "bribes_won": tally["bribes_won"] * w,
-        "official_investment_won": tally["official_investment_won"] * w,
-        "stake_returns_won": tally["stake_returns_won"] * w,
-        "grain_sold_retail_kg": tally["retail_grain"] * w,
-        "imports_sold_retail_units": tally["retail_imports"] * w,
-        "grain_wholesale_kg": tally["wholesale_grain"] * w,
-        "imports_wholesale_units": tally["wholesale_imports"] * w,
-        "fx_traded_yuan": tally["fx_traded_yuan"] * w,
-        "trader_entries": tally["trader_entries"] * w,
-        "trader_exits": tally["traders_exits"] * w,
-        "smuggler_entries": tally["smuggler_entries"] * w,
-        "smuggler_exits": tally["smugglers_exits"] * w,
-        "traders_caught": tally["traders_caught"] * w,
-        "towns_raided": tally["towns_raided"],
-        "trained_startups": tally["trained_startups"] * w,
-        "households_ended": tally["households_ended"] * w,
+        "smuggling_volume_yuan": tally.smuggled_yuan * w,
+        "crossings": tally.crossings * w,
+        "seizures": tally.seizures * w,
+        "remittances_yuan": tally.remittances_yuan * w,
+        "remittances_dollar": tally.remittances_yuan * w / yuan_per_dollar,
+        "fees_to_state_won": tally.fees_won * w,
+        "bribes_won": tally.bribes_won * w,
+        "official_investment_won": tally.official_investment_won * w,
+        "stake_returns_won": tally.stake_returns_won * w,
+        "grain_sold_retail_kg": tally.retail_grain * w,
+        "imports_sold_retail_units": tally.retail_imports * w,
+        "grain_wholesale_kg": tally.wholesale_grain * w,
+        "imports_wholesale_units": tally.wholesale_imports * w,
+        "fx_traded_yuan": tally.fx_traded_yuan * w,
+        "trader_entries": tally.trader_entries * w,
+        "trader_exits": tally.trader_exits * w,
+        "smuggler_entries": tally.smuggler_entries * w,
+        "smuggler_exits": tally.smuggler_exits * w,
+        "traders_caught": tally.traders_caught * w,
+        "towns_raided": tally.towns_raided,
+        "trained_startups": tally.trained_startups * w,
+        "households_ended": tally.households_ended * w,
         "informal_income_share": informal / (formal + informal) if formal + informal > 0 else 0.0,
         "wealth_gini": _gini(worth),
-        "money_won": model.holdings(["won"])["won"] * w,
+        "money_won": holdings(world, ["won"])["won"] * w,
     }
 
 
-def market_snapshot(model: JangmadangModel) -> dict[str, np.ndarray]:
+def market_snapshot(world: World) -> dict[str, np.ndarray]:
     """Per-town state for the month: prices, traders, stalls and whether the market is open."""
-    t = model.traders
+    t = world.traders
     return {
-        "town": np.arange(model.n_towns),
-        "border": model.geo.border,
-        "distance_to_border": model.geo.y,
-        "grain_price_won_per_kg": model.prices[GRAIN].copy(),
-        "import_price_won_per_unit": model.prices[IMPORTS].copy(),
-        "grain_demand_kg": model.market_demand[GRAIN] * model.weight,
-        "grain_supply_kg": model.market_supply[GRAIN] * model.weight,
-        "traders": group_count(t.town[t.active], model.n_towns) * model.weight,
-        "stalls": group_count(t.town[t.active & t.stall], model.n_towns) * model.weight,
-        "market_open": model.markets.closed_until <= model.month,
+        "town": np.arange(world.n_towns),
+        "border": world.geo.border,
+        "distance_to_border": world.geo.y,
+        "grain_price_won_per_kg": world.prices[GRAIN].copy(),
+        "import_price_won_per_unit": world.prices[IMPORTS].copy(),
+        "grain_demand_kg": world.book.demand[GRAIN] * world.weight,
+        "grain_supply_kg": world.book.supply[GRAIN] * world.weight,
+        "traders": group_count(t.town[t.active], world.n_towns) * world.weight,
+        "stalls": group_count(t.town[t.active & t.stall], world.n_towns) * world.weight,
+        "market_open": world.market_open(),
     }

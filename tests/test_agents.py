@@ -6,19 +6,19 @@ import weakref
 import numpy as np
 import pandas as pd
 from conftest import small_model, tiny_model
+from sim.world import NOBODY
 
 from sim.agents import BULK_AT_LEAST, Household, Official, Smuggler, Trader
-from sim.state import NOBODY
 
 
 def test_agents_are_mesa_handles_on_their_rows():
     model = tiny_model()
     households = model.agents_by_type[Household]
-    assert len(households) == model.households.n_active
+    assert len(households) == model.world.households.n_active
     agent = households[0]
     agent.food_kg = 123.0
-    assert model.households.food_kg[agent.row] == 123.0
-    model.households.won[agent.row] = 7.0
+    assert model.world.households.food_kg[agent.row] == 123.0
+    model.world.households.won[agent.row] = 7.0
     assert agent.won == 7.0
     assert model.handle("households", agent.row) is agent
     assert agent.town_cell in list(model.grid.all_cells)
@@ -28,7 +28,7 @@ def test_handles_made_in_bulk_are_registered_as_mesa_registers_one():
     model = small_model(households=BULK_AT_LEAST + 500, end="1990-03")  # households take the bulk path
     one_by_one = Household(model, 0)  # Mesa's own registration, for comparison
     households = model.agents_by_type[Household]
-    assert len(households) == model.households.n_active + 1
+    assert len(households) == model.world.households.n_active + 1
     bulk = households[5]
     assert vars(bulk).keys() == vars(one_by_one).keys()
     ids = [agent.unique_id for agent in model.agents]
@@ -55,44 +55,49 @@ def test_a_model_no_longer_used_is_freed():
 def test_officials_sit_in_their_market_towns():
     model = tiny_model()
     officials = model.agents_by_type[Official]
-    assert len(officials) == model.n_towns
+    assert len(officials) == model.world.n_towns
     for official in officials:
         assert official.cell is model.town_cells[official.town]
-        assert official.cell.coordinate == (int(model.geo.x[official.town]), int(model.geo.y[official.town]))
+        assert official.cell.coordinate == (
+            int(model.world.geo.x[official.town]),
+            int(model.world.geo.y[official.town]),
+        )
 
 
 def test_handles_follow_entry_and_exit_and_agentset_queries_work():
     model = small_model(end="2000-12")
     model.run()
     traders = model.agents_by_type[Trader]
-    assert len(traders) == model.traders.n_active > 0
+    assert len(traders) == model.world.traders.n_active > 0
     women = traders.select(lambda trader: trader.woman)
-    assert len(women) == int((model.traders.active & model.traders.woman).sum())
-    assert Smuggler not in model.agents_by_type or len(model.agents_by_type[Smuggler]) == model.smugglers.n_active
+    assert len(women) == int((model.world.traders.active & model.world.traders.woman).sum())
+    assert Smuggler not in model.agents_by_type or len(model.agents_by_type[Smuggler]) == model.world.smugglers.n_active
     assert len(model.agents) == sum(len(agent_set) for agent_set in model.agents_by_type.values())
 
 
 def test_border_towns_are_on_row_zero():
     model = small_model()
-    assert model.geo.border.any() and (~model.geo.border).any()
-    assert (model.geo.y[model.geo.border] == 0).all() and (model.geo.y[~model.geo.border] > 0).all()
-    assert np.isfinite(model.prices).all()
+    assert model.world.geo.border.any() and (~model.world.geo.border).any()
+    assert (model.world.geo.y[model.world.geo.border] == 0).all() and (
+        model.world.geo.y[~model.world.geo.border] > 0
+    ).all()
+    assert np.isfinite(model.world.prices).all()
 
 
 def test_compacting_the_trader_table_changes_nothing_but_row_numbers(monkeypatch):
-    import sim.model
+    import sim.world
 
     default = small_model(end="2002-12")
     default.run()
-    monkeypatch.setattr(sim.model, "COMPACT_AT_LEAST_ROWS", 1)  # compact as soon as a quarter of rows departed
+    monkeypatch.setattr(sim.world, "COMPACT_AT_LEAST_ROWS", 1)  # compact as soon as a quarter of rows departed
     model = small_model(end="2002-12", check_invariants=True)
     while model.date < "1997-06":
         model.step()
     homes = {trader: trader.household for trader in model.agents_by_type[Trader]}
     model.run()
     pd.testing.assert_frame_equal(model.timeseries(), default.timeseries())
-    t, h = model.traders, model.households
-    assert len(t) < len(default.traders)  # compacted: fewer rows for the same traders
+    t, h = model.world.traders, model.world.households
+    assert len(t) < len(default.world.traders)  # compacted: fewer rows for the same traders
     linked = np.flatnonzero(h.trader != NOBODY)
     assert np.array_equal(np.sort(h.trader[linked]), np.flatnonzero(t.active))  # each active trader, once
     assert np.array_equal(t.household[h.trader[linked]], linked)  # and back

@@ -1,11 +1,14 @@
-"""Same seed, same series: in one process, across processes, and through Mesa's batch runner."""
+"""Same seed, same series: in one process, across processes and CPU code paths, and through Mesa's batch runner."""
 
 import hashlib
+import os
+import platform
 import subprocess
 import sys
 
 import mesa
 import pandas as pd
+import pytest
 from conftest import SMALL, small_model
 
 from sim import JangmadangModel
@@ -25,14 +28,42 @@ def test_same_seed_same_series_different_seed_different_series():
     assert not first["market_reliance_share"].equals(other["market_reliance_share"])
 
 
-def test_same_seed_same_series_in_a_fresh_process():
-    code = (
-        "import hashlib; from sim import JangmadangModel; "
-        f"s = JangmadangModel(seed=11, **{SHORT!r}).run(); "
-        "print(hashlib.sha256(s.to_csv(index=False).encode()).hexdigest())"
+FINGERPRINT = (
+    "import hashlib; from sim import JangmadangModel; "
+    f"s = JangmadangModel(seed=11, **{SHORT!r}).run(); "
+    "print(hashlib.sha256(s.to_csv(index=False).encode()).hexdigest())"
+)
+
+
+def fingerprint_in_a_process(**environment: str) -> str:
+    run = subprocess.run(
+        [sys.executable, "-c", FINGERPRINT], capture_output=True, text=True, env=os.environ | environment
     )
-    other_process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert other_process.stdout.strip() == fingerprint(JangmadangModel(seed=11, **SHORT).run())
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout.strip()
+
+
+def test_same_seed_same_series_in_a_fresh_process():
+    assert fingerprint_in_a_process() == fingerprint(JangmadangModel(seed=11, **SHORT).run())
+
+
+# numpy's exp, log and power differ in the last bit between its AVX-512, AVX2 and SSE code paths, and numba
+# compiles for the host CPU: the reference run must not depend on either (`sim.core.fmath`). Disabling
+# features a CPU lacks changes nothing, so on any x86-64 machine the SSE-only setting is a different path.
+CPU_PATHS = {
+    "numpy-sse-only-numba-generic": {
+        "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR",
+        "NUMBA_CPU_NAME": "generic",
+    },
+    "numpy-without-avx512": {"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR"},
+}
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="the code paths compared are x86-64's")
+@pytest.mark.parametrize("path", CPU_PATHS)
+def test_same_series_whatever_code_path_numpy_and_numba_take(path, tmp_path):
+    default = fingerprint_in_a_process()
+    assert fingerprint_in_a_process(NUMBA_CACHE_DIR=str(tmp_path), **CPU_PATHS[path]) == default
 
 
 def test_batch_run_gives_the_single_run_series():

@@ -16,9 +16,9 @@ def test_accounts_hold_every_month_of_the_baseline_history():
     series = model.run()
     assert len(series) == 372
     assert not series.drop(columns="date").isna().any().any()
-    flows = model.ledger.total["persons"]
+    flows = model.world.ledger.total["persons"]
     births, deaths = flows["births"], flows["famine_deaths"] + flows["background_deaths"]
-    assert holdings(model)["persons"] == model.ledger.opening["persons"] + births + deaths
+    assert holdings(model.world)["persons"] == model.world.ledger.opening["persons"] + births + deaths
     assert births > 0 and deaths < 0
 
 
@@ -26,28 +26,30 @@ def test_counts_stored_in_small_integers_are_summed_without_overflow():
     # Members are int16; the population of even a 1:100 run is far beyond int16's 32,767.
     model = small_model(households=20_000, end="1990-02", check_invariants=True)
     model.run()
-    h = model.households
+    h = model.world.households
     persons = sum(int(members) for members in h.members[h.active])
     assert persons > 2 * np.iinfo(h.members.dtype).max
-    assert holdings(model)["persons"] == persons
+    assert holdings(model.world)["persons"] == persons
     assert model.indicators["population"] == pytest.approx(persons * model.weight)
 
 
 def test_the_check_catches_a_won_created_outside_any_process():
     model = tiny_model(end="1990-06")
     model.step()
-    model.households.won[0] += 1.0
+    model.world.households.won[0] += 1.0
     with pytest.raises(AccountingError, match="won"):
-        check_accounts(model)
+        check_accounts(model.world)
 
 
 def test_the_check_catches_a_negative_stock():
     model = tiny_model(end="1990-06")
     model.step()
-    model.households.food_kg[0] = -5.0
-    model.ledger.record("grain_kg", "test", -5.0 - holdings(model)["grain_kg"] + model.ledger.expected("grain_kg"))
+    model.world.households.food_kg[0] = -5.0
+    model.world.ledger.record(
+        "grain_kg", "test", -5.0 - holdings(model.world)["grain_kg"] + model.world.ledger.expected("grain_kg")
+    )
     with pytest.raises(AccountingError, match="negative"):
-        check_accounts(model)
+        check_accounts(model.world)
 
 
 unit = st.floats(0.0, 1.0)

@@ -1,12 +1,14 @@
-"""Each process's rule, checked on a small hand-made state: arrays set by hand, then one process runs."""
+"""Each process's rule, checked on a world built by hand (no model): arrays set by hand, then one process runs."""
 
 import numpy as np
 import pytest
-from conftest import small_model, tiny_model
+from conftest import small_model
+from worlds import everyone_in_town, hand_built_world, set_drivers
 
-from sim.accounting import holdings
+from sim.accounting import check_accounts, holdings
 from sim.core.groupby import SortedGroups
 from sim.core.schedule import to_month
+from sim.processes.books import open_books
 from sim.processes.border import _draw_near_border, deliver_remittances, exchange_currency, import_legally, smuggle
 from sim.processes.enforcement import collect_stall_fees, crack_down, invest_official_funds, take_bribes
 from sim.processes.entry_exit import (
@@ -27,30 +29,18 @@ from sim.processes.state import (
     redenominate_currency,
     sell_in_state_shops,
 )
-from sim.processes.trade import (
-    excess_demand_step,
-    fill_empty_sides,
-    open_books,
-    sell_retail,
-    settle_accounts,
-    source_wholesale,
-)
-from sim.state import DAYS_PER_MONTH, GRAIN, IMPORTS
+from sim.processes.trade import excess_demand_step, fill_empty_sides, sell_retail, settle_accounts, source_wholesale
+from sim.world import DAYS_PER_MONTH, GRAIN, IMPORTS
 
 
-def everyone_in_town(model, town=1, **columns):
-    """Move all households to one town and give them the same state."""
-    h = model.households
-    h.town = town
-    model.home_towns = SortedGroups(h.town, model.n_towns)  # the model's households never move; here they do
-    model.count_residents()
-    for name, value in columns.items():
-        setattr(h, name, value)
+@pytest.fixture
+def world():
+    return hand_built_world()
 
 
-def add_traders(model, homes, good=GRAIN, **columns):
-    start_trading(model, np.asarray(homes))
-    t = model.traders
+def add_traders(world, homes, good=GRAIN, **columns):
+    start_trading(world, np.asarray(homes), world.rng("test"))
+    t = world.traders
     rows = t.household.tolist()
     t.good = good
     for name, value in columns.items():
@@ -58,17 +48,17 @@ def add_traders(model, homes, good=GRAIN, **columns):
     return rows
 
 
-def add_smugglers(model, count, town=0, **columns):
-    rows = model.smugglers.add(count, household=0, town=town, **columns)
+def add_smugglers(world, count, town=0, **columns):
+    rows = world.smugglers.add(count, household=0, town=town, **columns)
     return rows
 
 
-def test_rations_reach_the_front_of_the_queue(tiny):
-    everyone_in_town(tiny, farm=False, members=4, food_kg=0.0)
-    h = tiny.households
+def test_rations_reach_the_front_of_the_queue(world):
+    everyone_in_town(world, farm=False, members=4, food_kg=0.0)
+    h = world.households
     h.pds_priority = np.linspace(0.0, 0.99, len(h))
-    tiny.now.pds_coverage, tiny.now.ration_g_per_person_day = 0.5, 500.0
-    distribute_rations(tiny)
+    set_drivers(world, pds_coverage=0.5, ration_g_per_person_day=500.0)
+    distribute_rations(world)
     served = h.pds_priority < 0.5
     assert np.allclose(h.food_kg[served], 4 * 0.5 * DAYS_PER_MONTH)
     assert np.all(h.food_kg[~served] == 0.0)
@@ -78,64 +68,64 @@ def test_rations_reach_the_front_of_the_queue(tiny):
 def test_a_ration_cut_lowers_food_intake(farm):
     intake = {}
     for ration in (600.0, 200.0):
-        model = tiny_model()
-        everyone_in_town(model, farm=farm, members=3, food_kg=0.0, pds_priority=0.0)
-        model.now.pds_coverage, model.now.ration_g_per_person_day = 1.0, ration
-        distribute_rations(model)
-        eat(model)
-        intake[ration] = model.households.intake_share.mean()
+        world = hand_built_world()
+        everyone_in_town(world, farm=farm, members=3, food_kg=0.0, pds_priority=0.0)
+        set_drivers(world, pds_coverage=1.0, ration_g_per_person_day=ration)
+        distribute_rations(world)
+        eat(world)
+        intake[ration] = world.households.intake_share.mean()
     if farm:  # farm households are fed from the harvest, not rations
         assert intake[600.0] == intake[200.0] == 0.0
     else:
         assert intake[200.0] < intake[600.0] and intake[200.0] == pytest.approx(200 / 500, rel=1e-5)
 
 
-def test_wages_are_new_money_scaled_by_the_working_state(tiny):
-    everyone_in_town(tiny, won=0.0, farm=False, state_workers=1)
-    tiny.now.wage_won_per_worker_month, tiny.now.state_economy_index = 100.0, 0.25
-    pay_wages(tiny)
-    assert np.allclose(tiny.households.won, 25.0)
-    assert tiny.ledger.this_month("won", "state_wages") == pytest.approx(25.0 * len(tiny.households))
+def test_wages_are_new_money_scaled_by_the_working_state(world):
+    everyone_in_town(world, won=0.0, farm=False, state_workers=1)
+    set_drivers(world, wage_won_per_worker_month=100.0, state_economy_index=0.25)
+    pay_wages(world)
+    assert np.allclose(world.households.won, 25.0)
+    assert world.ledger.this_month("won", "state_wages") == pytest.approx(25.0 * len(world.households))
 
 
-def test_harvest_comes_in_october_and_feeds_farmers_first(tiny):
-    everyone_in_town(tiny, farm=True, members=2, food_kg=0.0)
-    tiny.now.harvest_mt, tiny.now.state_economy_index = 0.001, 1.0  # far too little to go round
-    tiny.month = to_month("1995-09")
-    harvest(tiny)
-    assert tiny.households.food_kg.sum() == 0.0
-    tiny.month = to_month("1995-10")
-    harvest(tiny)
-    share = 0.001e9 / (2 * len(tiny.households) * tiny.weight)  # each member's share of the harvest
-    assert np.allclose(tiny.households.food_kg, 2 * share)  # all of it is kept: it is below a year's need
+def test_harvest_comes_in_october_and_feeds_farmers_first(world):
+    everyone_in_town(world, farm=True, members=2, food_kg=0.0)
+    set_drivers(world, harvest_mt=0.001, state_economy_index=1.0)  # far too little to go round
+    world.month = to_month("1995-09")
+    harvest(world)
+    assert world.households.food_kg.sum() == 0.0
+    world.month = to_month("1995-10")
+    harvest(world)
+    share = 0.001e9 / (2 * len(world.households) * world.weight)  # each member's share of the harvest
+    assert np.allclose(world.households.food_kg, 2 * share)  # all of it is kept: it is below a year's need
 
 
-def test_a_trader_with_no_capital_cannot_buy(tiny):
-    everyone_in_town(tiny, farm=True, members=1, food_kg=10_000.0)
-    tiny.month = to_month("1995-11")
-    poor, rich = add_traders(tiny, [0, 1], won=0.0)
-    tiny.traders.won[1] = 5_000.0
-    tiny.households.farm[[0, 1]] = False
-    before = holdings(tiny)
-    source_wholesale(tiny, GRAIN)
-    assert tiny.traders.stock[0] == 0.0 and tiny.traders.won[0] == 0.0
-    assert tiny.traders.stock[1] > 0.0
-    after = holdings(tiny)
+def test_a_trader_with_no_capital_cannot_buy(world):
+    everyone_in_town(world, farm=True, members=1, food_kg=10_000.0)
+    world.month = to_month("1995-11")
+    poor, rich = add_traders(world, [0, 1], won=0.0)
+    world.traders.won[1] = 5_000.0
+    world.households.farm[[0, 1]] = False
+    before = holdings(world)
+    source_wholesale(world, GRAIN)
+    assert world.traders.stock[0] == 0.0 and world.traders.won[0] == 0.0
+    assert world.traders.stock[1] > 0.0
+    after = holdings(world)
     assert after["grain_kg"] == pytest.approx(before["grain_kg"])  # grain moved from farmers to the trader
-    transport = tiny.ledger.this_month("won", "transport")
-    assert after["won"] == pytest.approx(before["won"] + transport)  # only the carriers' part left the model
+    transport = world.ledger.this_month("won", "transport")
+    assert after["won"] == pytest.approx(before["won"] + transport)  # only the carriers' part left the world
 
 
 def test_higher_border_enforcement_means_more_seizures():
     seizures = {}
     for enforcement in (0.2, 0.9):
-        model = tiny_model(seed=3)
-        add_smugglers(model, 2_000, yuan=3_000.0, won=0.0)  # no cash for bribes
-        model.prices[IMPORTS] *= 10  # a wide margin: everyone crosses
-        model.now.border_enforcement, model.now.sanctions = enforcement, 0.0
-        smuggle(model)
-        assert model.tally["crossings"] == 2_000
-        seizures[enforcement] = model.tally["seizures"]
+        world = hand_built_world(seed=3)
+        add_smugglers(world, 2_000, yuan=3_000.0, won=0.0)  # no cash for bribes
+        world.prices[IMPORTS] *= 10  # a wide margin: everyone crosses
+        set_drivers(world, border_enforcement=enforcement, sanctions=0.0)
+        smuggle(world)
+        assert world.tally.crossings == 2_000
+        seizures[enforcement] = world.tally.seizures
     assert seizures[0.9] > 3 * seizures[0.2]
     assert seizures[0.2] == pytest.approx(2_000 * 0.2 * 0.2, rel=0.3)
 
@@ -143,41 +133,41 @@ def test_higher_border_enforcement_means_more_seizures():
 def test_sanctions_raise_the_risk_of_each_crossing():
     seizures = {}
     for sanctions in (0.0, 1.0):
-        model = tiny_model(seed=5)
-        add_smugglers(model, 4_000, yuan=3_000.0, won=0.0)
-        model.prices[IMPORTS] *= 10
-        model.now.border_enforcement, model.now.sanctions = 0.5, sanctions
-        smuggle(model)
-        seizures[sanctions] = model.tally["seizures"] / model.tally["crossings"]
+        world = hand_built_world(seed=5)
+        add_smugglers(world, 4_000, yuan=3_000.0, won=0.0)
+        world.prices[IMPORTS] *= 10
+        set_drivers(world, border_enforcement=0.5, sanctions=sanctions)
+        smuggle(world)
+        seizures[sanctions] = world.tally.seizures / world.tally.crossings
     assert seizures[0.0] == pytest.approx(0.2 * 0.5, rel=0.15)
     assert seizures[1.0] == pytest.approx(0.2 * 0.5 * 2, rel=0.15)
 
 
-def test_smugglers_stay_home_when_imports_do_not_pay(tiny):
-    add_smugglers(tiny, 50, yuan=3_000.0, won=1e6)
-    tiny.prices[IMPORTS] *= 0.1
-    smuggle(tiny)
-    assert tiny.tally["crossings"] == 0 and tiny.smugglers.stock.sum() == 0.0
+def test_smugglers_stay_home_when_imports_do_not_pay(world):
+    add_smugglers(world, 50, yuan=3_000.0, won=1e6)
+    world.prices[IMPORTS] *= 0.1
+    smuggle(world)
+    assert world.tally.crossings == 0 and world.smugglers.stock.sum() == 0.0
 
 
 @pytest.mark.parametrize("stock, expected", [(1.0, "up"), (1e6, "down")])
-def test_price_moves_with_excess_demand_and_moves_goods_exactly(tiny, stock, expected):
-    everyone_in_town(tiny, won=10_000.0, food_kg=0.0, members=3)
-    add_traders(tiny, [0, 1], stock=stock)
-    before, price = holdings(tiny), tiny.prices[GRAIN][1]
-    sell_retail(tiny, GRAIN)
-    after = holdings(tiny)
+def test_price_moves_with_excess_demand_and_moves_goods_exactly(world, stock, expected):
+    everyone_in_town(world, won=10_000.0, food_kg=0.0, members=3)
+    add_traders(world, [0, 1], stock=stock)
+    before, price = holdings(world), world.prices[GRAIN][1]
+    sell_retail(world, GRAIN)
+    after = holdings(world)
     assert after["won"] == pytest.approx(before["won"]) and after["grain_kg"] == pytest.approx(before["grain_kg"])
-    new_price = tiny.prices[GRAIN][1]
+    new_price = world.prices[GRAIN][1]
     assert new_price > price if expected == "up" else new_price < price
 
 
-def test_a_glut_with_no_buyer_lowers_the_price_as_a_shortage_with_no_seller_raises_it(tiny):
+def test_a_glut_with_no_buyer_lowers_the_price_as_a_shortage_with_no_seller_raises_it(world):
     # Towns: balanced, offered but unasked, asked but unoffered, neither, and a glut with a few buyers.
     demand = np.array([5.0, 0.0, 5.0, 0.0, 1e-9])
     supply = np.array([5.0, 5.0, 0.0, 0.0, 5.0])
-    cap = tiny.p.max_price_change_per_month
-    step = excess_demand_step(tiny, demand, supply)
+    cap = world.p.max_price_change_per_month
+    step = excess_demand_step(world.p, demand, supply)
     assert step.tolist() == pytest.approx([0.0, -cap, cap, 0.0, -cap])
 
 
@@ -186,131 +176,133 @@ def test_a_town_with_no_trader_prices_as_if_the_countrys_traders_were_spread_by_
     Town 2's price moves the same way in both: its empty side counts as its share of the country's."""
     moves = []
     for homes in ([0, 1, 2, 3], [0, 1, 15, 16]):
-        model = tiny_model()
-        everyone_in_town(model, town=np.repeat([1, 2], 15), won=10_000.0, food_kg=0.0, members=3, farm=False)
-        add_traders(model, homes, stock=40.0)
-        before = model.prices[GRAIN][2]
-        sell_retail(model, GRAIN)
-        moves.append(np.log(model.prices[GRAIN][2] / before))
-    cap = model.p.max_price_change_per_month
+        world = hand_built_world()
+        everyone_in_town(world, town=np.repeat([1, 2], 15), won=10_000.0, food_kg=0.0, members=3, farm=False)
+        add_traders(world, homes, stock=40.0)
+        before = world.prices[GRAIN][2]
+        sell_retail(world, GRAIN)
+        moves.append(np.log(world.prices[GRAIN][2] / before))
+    cap = world.p.max_price_change_per_month
     assert moves[0] == pytest.approx(moves[1]) and 0.0 < abs(moves[0]) < cap
 
 
-def test_an_empty_side_is_the_towns_share_of_the_countrys_but_state_stocks_stay_where_they_are(tiny):
-    everyone_in_town(tiny, town=np.repeat([1, 2], [10, 20]))
-    demand, supply = fill_empty_sides(tiny, np.array([0.0, 0.0, 6.0]), np.array([0.0, 9.0, 0.0]), agents_supply=3.0)
+def test_an_empty_side_is_the_towns_share_of_the_countrys_but_state_stocks_stay_where_they_are(world):
+    everyone_in_town(world, town=np.repeat([1, 2], [10, 20]))
+    demand, supply = fill_empty_sides(
+        world.residents_per_town, np.array([0.0, 0.0, 6.0]), np.array([0.0, 9.0, 0.0]), agents_supply=3.0
+    )
     assert demand.tolist() == pytest.approx([0.0, 2.0, 6.0])  # no residents in town 0: nothing stands in
     assert supply.tolist() == pytest.approx([0.0, 9.0, 2.0])  # 2/3 of the agents' 3, not of all 9
 
 
-def test_currency_market_conserves_money_and_the_won_falls_when_yuan_are_scarce(tiny):
-    tiny.households.yuan = 10.0
-    tiny.households.won = 0.0
-    add_smugglers(tiny, 5, won=1e7, yuan=0.0)
-    before, rate = holdings(tiny), tiny.won_per_yuan
-    exchange_currency(tiny)
-    after = holdings(tiny)
+def test_currency_market_conserves_money_and_the_won_falls_when_yuan_are_scarce(world):
+    world.households.yuan = 10.0
+    world.households.won = 0.0
+    add_smugglers(world, 5, won=1e7, yuan=0.0)
+    before, rate = holdings(world), world.money.won_per_yuan
+    exchange_currency(world)
+    after = holdings(world)
     assert after["won"] == pytest.approx(before["won"]) and after["yuan"] == pytest.approx(before["yuan"])
-    assert tiny.won_per_yuan > rate
-    assert tiny.households.yuan.sum() == pytest.approx(5.0 * len(tiny.households))  # half of their yuan sold
+    assert world.money.won_per_yuan > rate
+    assert world.households.yuan.sum() == pytest.approx(5.0 * len(world.households))  # half of their yuan sold
 
 
-def test_stall_fees_are_paid_by_stall_holders_in_open_markets_only(tiny):
-    everyone_in_town(tiny, won=0.0)
-    add_traders(tiny, [0, 1, 2], won=[1_000.0, 1_000.0, 10.0], stall=[True, False, True])
-    tiny.now.stall_fee_won_per_day = 5.0
-    collect_stall_fees(tiny)
+def test_stall_fees_are_paid_by_stall_holders_in_open_markets_only(world):
+    everyone_in_town(world, won=0.0)
+    add_traders(world, [0, 1, 2], won=[1_000.0, 1_000.0, 10.0], stall=[True, False, True])
+    set_drivers(world, stall_fee_won_per_day=5.0)
+    collect_stall_fees(world)
     fee = 5.0 * DAYS_PER_MONTH
-    assert tiny.traders.won.tolist() == pytest.approx([1_000.0 - fee, 1_000.0, 10.0])
-    assert tiny.traders.stall.tolist() == [True, False, False]  # could not pay: back to a cart
-    tiny.markets.closed_until[1] = tiny.month + 1
-    collect_stall_fees(tiny)
-    assert tiny.traders.won[0] == pytest.approx(1_000.0 - fee)
+    assert world.traders.won.tolist() == pytest.approx([1_000.0 - fee, 1_000.0, 10.0])
+    assert world.traders.stall.tolist() == [True, False, False]  # could not pay: back to a cart
+    world.markets.closed_until[1] = world.month + 1
+    collect_stall_fees(world)
+    assert world.traders.won[0] == pytest.approx(1_000.0 - fee)
 
 
 def test_crackdowns_need_low_tolerance_and_spare_those_who_paid():
     for tolerance in (1.0, 0.0):
-        model = tiny_model(crackdown_rate_per_month=1.0, crackdown_catch_share=1.0, bribe_protection=1.0)
-        everyone_in_town(model)
-        add_traders(model, range(10), won=100.0, stock=50.0, stall=False)
-        model.traders.bribe_paid = np.arange(10) < 5
-        model.now.market_tolerance = tolerance
-        crack_down(model)
-        caught = model.traders.stock == 0.0
+        world = hand_built_world(crackdown_rate_per_month=1.0, crackdown_catch_share=1.0, bribe_protection=1.0)
+        everyone_in_town(world)
+        add_traders(world, range(10), won=100.0, stock=50.0, stall=False)
+        world.traders.bribe_paid = np.arange(10) < 5
+        set_drivers(world, market_tolerance=tolerance)
+        crack_down(world)
+        caught = world.traders.stock == 0.0
         if tolerance == 1.0:
             assert not caught.any()
         else:
             assert caught.tolist() == [False] * 5 + [True] * 5
-            assert model.traders.won[5:] == pytest.approx(70.0)  # fined 30%
+            assert world.traders.won[5:] == pytest.approx(70.0)  # fined 30%
 
 
-def test_bribes_go_to_the_towns_official(tiny):
-    everyone_in_town(tiny)
-    add_traders(tiny, [0, 1], won=100.0, sales_won=[1_000.0, 0.0])
-    take_bribes(tiny)
-    assert tiny.officials.won[1] == pytest.approx(0.03 * 1_000.0)
-    assert tiny.traders.bribe_paid.tolist() == [True, False]
+def test_bribes_go_to_the_towns_official(world):
+    everyone_in_town(world)
+    add_traders(world, [0, 1], won=100.0, sales_won=[1_000.0, 0.0])
+    take_bribes(world)
+    assert world.officials.won[1] == pytest.approx(0.03 * 1_000.0)
+    assert world.traders.bribe_paid.tolist() == [True, False]
 
 
-def test_officials_invest_in_their_towns_traders(tiny):
-    everyone_in_town(tiny)
-    add_traders(tiny, [0, 1], won=[100.0, 300.0])
-    tiny.officials.won[1] = 1_000.0
-    before = holdings(tiny)["won"]
-    invest_official_funds(tiny)
-    assert tiny.traders.official_stake_won.tolist() == pytest.approx([12.5, 37.5])
-    loyalty = tiny.ledger.this_month("won", "loyalty_payments")
-    assert holdings(tiny)["won"] == pytest.approx(before + loyalty)
+def test_officials_invest_in_their_towns_traders(world):
+    everyone_in_town(world)
+    add_traders(world, [0, 1], won=[100.0, 300.0])
+    world.officials.won[1] = 1_000.0
+    before = holdings(world)["won"]
+    invest_official_funds(world)
+    assert world.traders.official_stake_won.tolist() == pytest.approx([12.5, 37.5])
+    loyalty = world.ledger.this_month("won", "loyalty_payments")
+    assert holdings(world)["won"] == pytest.approx(before + loyalty)
 
 
-def test_famine_deaths_only_after_months_of_hunger(tiny):
-    everyone_in_town(tiny, members=100, intake_share=0.0)
-    h = tiny.households
+def test_famine_deaths_only_after_months_of_hunger(world):
+    everyone_in_town(world, members=100, intake_share=0.0)
+    h = world.households
     h.hungry_months = np.where(np.arange(len(h)) < 10, 12, 1)
-    famine_deaths(tiny)
+    famine_deaths(world)
     assert (h.members[10:] == 100).all()
     assert (h.members[:10] < 100).any()
 
 
-def test_an_empty_household_ends_with_its_trade(tiny):
-    everyone_in_town(tiny)
-    add_traders(tiny, [0], won=50.0)
-    handles = len(tiny.agents)
-    tiny.households.members[0] = 0
-    dissolve_empty_households(tiny)
-    assert not tiny.households.active[0] and not tiny.traders.active[0]
-    assert tiny.traders.won[0] == 0.0 and tiny.households.trader[0] == -1
-    assert len(tiny.agents) == handles - 2
+def test_an_empty_household_ends_with_its_trade(world):
+    everyone_in_town(world)
+    add_traders(world, [0], won=50.0)
+    world.households.members[0] = 0
+    dissolve_empty_households(world)
+    assert not world.households.active[0] and not world.traders.active[0]
+    assert world.traders.won[0] == 0.0 and world.households.trader[0] == -1
+    assert world.residents_per_town[1] == len(world.households) - 1
+    assert world.ledger.this_month("won", "estates_lost") == -50.0  # its trade's cash, booked as lost
 
 
 def test_hunger_pushes_households_into_trade_unless_the_state_forbids_it():
     for tolerance in (1.0, 0.0):
-        model = tiny_model(households=2_000, necessity_entry_rate_per_month=0.5, base_entry_rate_per_month=0.0)
-        everyone_in_town(model, free_woman=True, won=100.0, hungry_months=0)
-        model.households.hungry_months[:1_000] = 2
-        model.now.market_tolerance = tolerance
-        enter_trade(model)
-        homes = model.traders.household
+        world = hand_built_world(households=2_000, necessity_entry_rate_per_month=0.5, base_entry_rate_per_month=0.0)
+        everyone_in_town(world, free_woman=True, won=100.0, hungry_months=0)
+        world.households.hungry_months[:1_000] = 2
+        set_drivers(world, market_tolerance=tolerance)
+        enter_trade(world)
+        homes = world.traders.household
         if tolerance == 0.0:
             assert len(homes) == 0
         else:
             assert (homes < 1_000).sum() == pytest.approx(500, abs=80)
             assert (homes >= 1_000).sum() == 0
-            assert model.traders.woman.all()
+            assert world.traders.woman.all()
 
 
 def test_gain_is_judged_by_the_countrys_traders_in_every_town():
     # Men (no woman free of state work) enter only for gain: traders' mean draw above their formal income.
     # Town 1's traders draw a lot, town 2's nothing: the country's mean is what both towns see.
     for draws, enter in (([50.0, 50.0, 0.0], True), ([50.0, 0.0, 0.0], False)):
-        model = tiny_model(households=2_000, base_entry_rate_per_month=0.0, opportunity_entry_rate_per_month=0.5)
-        everyone_in_town(model, town=1, free_woman=False, won=100.0, hungry_months=0, income_formal_won=20.0)
-        model.households.town[1_000:] = 2
-        model.home_towns = SortedGroups(model.households.town, model.n_towns)
-        model.now.market_tolerance = 1.0
-        add_traders(model, [0, 1, 1_000], draw_won=draws)
-        enter_trade(model)
-        entrants = model.traders.household[3:]
+        world = hand_built_world(households=2_000, base_entry_rate_per_month=0.0, opportunity_entry_rate_per_month=0.5)
+        everyone_in_town(world, town=1, free_woman=False, won=100.0, hungry_months=0, income_formal_won=20.0)
+        world.households.town[1_000:] = 2
+        world.home_towns = SortedGroups(world.households.town, world.n_towns)
+        set_drivers(world, market_tolerance=1.0)
+        add_traders(world, [0, 1, 1_000], draw_won=draws)
+        enter_trade(world)
+        entrants = world.traders.household[3:]
         if enter:  # mean 33 > 20
             assert (entrants >= 1_000).sum() == pytest.approx(500, abs=80)
             assert (entrants < 1_000).sum() == pytest.approx(499, abs=80)
@@ -322,178 +314,177 @@ def test_each_household_enters_at_its_own_rate():
     # Four classes of 10,000 women: hungry and seeing a gain, hungry only, gain only, neither. The entry
     # draw jumps between candidates at the highest rate and thins them, so each class must keep its rate.
     rates = {"base_entry_rate_per_month": 0.01, "necessity_entry_rate_per_month": 0.05}
-    model = tiny_model(households=40_001, opportunity_entry_rate_per_month=0.02, **rates)
-    everyone_in_town(model, free_woman=True, won=100.0, hungry_months=0, income_formal_won=100.0)
-    add_traders(model, [0], draw_won=[50.0])
-    h = model.households
+    world = hand_built_world(households=40_001, opportunity_entry_rate_per_month=0.02, **rates)
+    everyone_in_town(world, free_woman=True, won=100.0, hungry_months=0, income_formal_won=100.0)
+    add_traders(world, [0], draw_won=[50.0])
+    h = world.households
     h.hungry_months[1:20_001] = 1
     h.income_formal_won[1:10_001] = h.income_formal_won[20_001:30_001] = 10.0  # below the traders' draw
-    model.now.market_tolerance = 0.5
-    enter_trade(model)
+    set_drivers(world, market_tolerance=0.5)
+    enter_trade(world)
     entered = np.zeros(len(h), dtype=bool)
-    entered[model.traders.household[1:]] = True
+    entered[world.traders.household[1:]] = True
     expected = 0.5 * np.array([0.01 + 0.05 + 0.02, 0.01 + 0.05, 0.01 + 0.02, 0.01]) * 10_000
     counts = entered[1:].reshape(4, 10_000).sum(axis=1)
     assert (np.abs(counts - expected) < 4 * np.sqrt(expected)).all(), counts
 
 
 def test_new_traders_take_the_good_that_pays_in_town_or_else_in_the_country():
-    tiny = tiny_model(entry_exploration_share=0.0)
-    everyone_in_town(tiny, won=100.0)
-    add_traders(tiny, [0], good=IMPORTS, profit_won=[40.0])
-    tiny.traders.good[0], tiny.traders.town[0] = IMPORTS, 2  # the only trader, imports in town 2
-    start_trading(tiny, np.array([1, 2]))  # in town 1: no traders of either good
-    assert tiny.traders.good[1:].tolist() == [IMPORTS, IMPORTS]
+    world = hand_built_world(entry_exploration_share=0.0)
+    everyone_in_town(world, won=100.0)
+    add_traders(world, [0], good=IMPORTS, profit_won=[40.0])
+    world.traders.good[0], world.traders.town[0] = IMPORTS, 2  # the only trader, imports in town 2
+    start_trading(world, np.array([1, 2]), world.rng("test"))  # in town 1: no traders of either good
+    assert world.traders.good[1:].tolist() == [IMPORTS, IMPORTS]
 
 
-def test_a_failing_trader_leaves_after_its_grace_months(tiny):
-    everyone_in_town(tiny, won=0.0)
-    add_traders(tiny, [0, 1], won=[0.0, 1e6])
+def test_a_failing_trader_leaves_after_its_grace_months(world):
+    everyone_in_town(world, won=0.0)
+    add_traders(world, [0, 1], won=[0.0, 1e6])
     for month in range(3):
-        exit_trade(tiny)
-        assert tiny.traders.active[0] == (month < 2)
-    assert tiny.traders.active[1]
+        exit_trade(world)
+        assert world.traders.active[0] == (month < 2)
+    assert world.traders.active[1]
 
 
 def test_redenomination_divides_by_100_and_punishes_hoards():
-    model = tiny_model(redenomination_date="1990-01", check_invariants=True)
-    h = model.households
-    h.won = 0.0
-    h.won[:2] = [50_000.0, 1_150_000.0]
-    model.ledger.opening["won"] = holdings(model)["won"]
-    redenominate_currency(model)
-    assert h.won[:2].tolist() == pytest.approx([500.0, 1_500.0 + 1_000.0])
-    assert holdings(model)["won"] == pytest.approx(model.ledger.expected("won"))
+    world = hand_built_world(redenomination_date="1995-01")
+    won = np.zeros(len(world.households))
+    won[:2] = [50_000.0, 1_150_000.0]
+    everyone_in_town(world, won=won)
+    redenominate_currency(world)
+    assert world.households.won[:2].tolist() == pytest.approx([500.0, 1_500.0 + 1_000.0])
+    check_accounts(world)
 
 
-def test_open_books_clears_the_month(tiny):
-    everyone_in_town(tiny, income_formal_won=5.0)
-    add_traders(tiny, [0], sales_won=5.0, won=20.0)
-    open_books(tiny)
-    assert tiny.households.income_formal_won.sum() == 0.0 and tiny.traders.sales_won[0] == 0.0
-    assert tiny.traders.worth_at_start_won[0] == 20.0
+def test_open_books_clears_the_month(world):
+    everyone_in_town(world, income_formal_won=5.0)
+    add_traders(world, [0], sales_won=5.0, won=20.0)
+    open_books(world)
+    assert world.households.income_formal_won.sum() == 0.0 and world.traders.sales_won[0] == 0.0
+    assert world.traders.worth_at_start_won[0] == 20.0
 
 
 def test_read_drivers_takes_each_schedule_at_the_month():
-    model = tiny_model(sanctions={1990: 0.0, "2016-03": 0.6}, border_enforcement=0.25)
-    model.month = to_month("2016-02")
-    read_drivers(model)
-    assert model.now.sanctions == 0.0 and model.now.border_enforcement == 0.25
-    model.month = to_month("2016-03")
-    read_drivers(model)
-    assert model.now.sanctions == 0.6
+    world = hand_built_world(sanctions={1990: 0.0, "2016-03": 0.6}, border_enforcement=0.25)
+    world.month = to_month("2016-02")
+    read_drivers(world)
+    assert world.now.sanctions == 0.0 and world.now.border_enforcement == 0.25
+    world.month = to_month("2016-03")
+    read_drivers(world)
+    assert world.now.sanctions == 0.6
 
 
-def test_food_aid_goes_to_hungry_households_by_members(tiny):
-    everyone_in_town(tiny, food_kg=0.0, members=2, hungry_months=0)
-    h = tiny.households
+def test_food_aid_goes_to_hungry_households_by_members(world):
+    everyone_in_town(world, food_kg=0.0, members=2, hungry_months=0)
+    h = world.households
     h.hungry_months[:3] = 1
     h.members[0] = 4
-    tiny.now.food_aid_mt = 0.001
-    deliver_food_aid(tiny)
+    set_drivers(world, food_aid_mt=0.001)
+    deliver_food_aid(world)
     assert (h.food_kg[3:] == 0).all()
     assert h.food_kg[0] == pytest.approx(2 * h.food_kg[1])
-    assert h.food_kg.sum() * tiny.weight == pytest.approx(0.001e9 / 12)
+    assert h.food_kg.sum() * world.weight == pytest.approx(0.001e9 / 12)
 
 
-def test_state_shops_take_a_share_of_cash_while_they_have_goods(tiny):
-    everyone_in_town(tiny, won=100.0)
-    tiny.now.state_economy_index = 0.5
-    sell_in_state_shops(tiny)
-    assert np.allclose(tiny.households.won, 100.0 * (1 - 0.3 * 0.5))
-    assert tiny.ledger.this_month("won", "state_shops") == pytest.approx(-15.0 * len(tiny.households))
+def test_state_shops_take_a_share_of_cash_while_they_have_goods(world):
+    everyone_in_town(world, won=100.0)
+    set_drivers(world, state_economy_index=0.5)
+    sell_in_state_shops(world)
+    assert np.allclose(world.households.won, 100.0 * (1 - 0.3 * 0.5))
+    assert world.ledger.this_month("won", "state_shops") == pytest.approx(-15.0 * len(world.households))
 
 
 def test_remittances_reach_families_through_brokers_and_stop_at_a_closed_border():
     received = {}
     for enforcement in (0.0, 1.0):
-        model = tiny_model(households=500)
-        add_smugglers(model, 2, yuan=0.0)
-        model.now.defectors_abroad, model.now.remitter_share = 20 * model.weight, 0.5
-        model.now.remittance_yuan_per_sender_year, model.now.broker_fee_share = 1_200.0, 0.25
-        model.now.border_enforcement = enforcement
-        deliver_remittances(model)
-        families = model.households.remittance_family
+        world = hand_built_world(households=500)
+        add_smugglers(world, 2, yuan=0.0)
+        set_drivers(world, defectors_abroad=20 * world.weight, remitter_share=0.5)
+        set_drivers(world, remittance_yuan_per_sender_year=1_200.0, broker_fee_share=0.25)
+        set_drivers(world, border_enforcement=enforcement)
+        deliver_remittances(world)
+        families = world.households.remittance_family
         assert families.sum() == 10
         gross = 100.0 * (1 - 0.9 * enforcement**3)
-        assert np.allclose(model.households.yuan[families], 0.75 * gross)
-        assert model.smugglers.yuan.sum() == pytest.approx(10 * 0.25 * gross)
-        received[enforcement] = model.households.yuan.sum()
+        assert np.allclose(world.households.yuan[families], 0.75 * gross)
+        assert world.smugglers.yuan.sum() == pytest.approx(10 * 0.25 * gross)
+        received[enforcement] = world.households.yuan.sum()
     assert received[1.0] == pytest.approx(0.1 * received[0.0])
 
 
 def test_legal_imports_top_border_stocks_up_to_a_capacity_that_sanctions_cut():
     stocked = {}
     for sanctions in (0.0, 1.0):
-        model = tiny_model()
-        model.now.sanctions, model.now.border_enforcement = sanctions, 0.0
-        import_legally(model)
-        stock = model.markets.state_stock
-        assert (stock[~model.geo.border] == 0).all()
+        world = hand_built_world()
+        set_drivers(world, sanctions=sanctions, border_enforcement=0.0)
+        import_legally(world)
+        stock = world.markets.state_stock
+        assert (stock[~world.geo.border] == 0).all()
         stocked[sanctions] = stock.sum()
-        import_legally(model)  # nothing sold: nothing more imported
-        assert model.markets.state_stock.sum() == pytest.approx(stocked[sanctions])
+        import_legally(world)  # nothing sold: nothing more imported
+        assert world.markets.state_stock.sum() == pytest.approx(stocked[sanctions])
     assert stocked[0.0] == pytest.approx(20.0 * 30 / 10.0)
     assert stocked[1.0] == pytest.approx(0.1 * stocked[0.0])
 
 
-def test_settlement_hands_profit_and_spare_cash_to_the_household(tiny):
-    everyone_in_town(tiny, won=0.0)
-    add_traders(tiny, [0, 1], won=[1_000.0, 1_000.0], worth_at_start_won=[900.0, 900.0])
-    tiny.traders.sales_won = [1_000.0, 100.0]  # keeps 2 months of sales as working capital
-    settle_accounts(tiny)
-    assert tiny.traders.profit_won.tolist() == pytest.approx([100.0, 100.0])
-    assert tiny.traders.draw_won.tolist() == pytest.approx([50.0, 800.0])
-    assert tiny.households.won[[0, 1]].tolist() == pytest.approx([50.0, 800.0])
+def test_settlement_hands_profit_and_spare_cash_to_the_household(world):
+    everyone_in_town(world, won=0.0)
+    add_traders(world, [0, 1], won=[1_000.0, 1_000.0], worth_at_start_won=[900.0, 900.0])
+    world.traders.sales_won = [1_000.0, 100.0]  # keeps 2 months of sales as working capital
+    settle_accounts(world)
+    assert world.traders.profit_won.tolist() == pytest.approx([100.0, 100.0])
+    assert world.traders.draw_won.tolist() == pytest.approx([50.0, 800.0])
+    assert world.households.won[[0, 1]].tolist() == pytest.approx([50.0, 800.0])
 
 
 def test_births_go_to_fed_households_and_are_booked():
-    model = tiny_model(birth_rate_per_person_year=6.0, death_rate_per_person_year=0.0)
-    everyone_in_town(model, members=10, hungry_months=0)
-    model.households.hungry_months[:15] = 2
-    births_and_deaths(model)
-    h = model.households
+    world = hand_built_world(birth_rate_per_person_year=6.0, death_rate_per_person_year=0.0)
+    everyone_in_town(world, members=10, hungry_months=0)
+    world.households.hungry_months[:15] = 2
+    births_and_deaths(world)
+    h = world.households
     assert (h.members[:15] == 10).all() and h.members[15:].sum() > 150
-    assert model.ledger.this_month("persons", "births") == (h.members - 10).sum()
+    assert world.ledger.this_month("persons", "births") == (h.members - 10).sum()
 
 
 def test_cart_traders_who_can_pay_take_stalls_where_tolerated():
     for tolerance in (0.0, 1.0):
-        model = tiny_model()
-        everyone_in_town(model)
-        add_traders(model, range(6), won=[1e6, 1e6, 1e6, 0.0, 0.0, 0.0], stall=False)
-        model.now.market_tolerance, model.now.stall_fee_won_per_day = tolerance, 10.0
-        take_stalls(model)
-        assert model.traders.stall.tolist() == [tolerance == 1.0] * 3 + [False] * 3
+        world = hand_built_world()
+        everyone_in_town(world)
+        add_traders(world, range(6), won=[1e6, 1e6, 1e6, 0.0, 0.0, 0.0], stall=False)
+        set_drivers(world, market_tolerance=tolerance, stall_fee_won_per_day=10.0)
+        take_stalls(world)
+        assert world.traders.stall.tolist() == [tolerance == 1.0] * 3 + [False] * 3
 
 
 def test_training_starts_businesses_at_the_scheduled_rate():
-    model = tiny_model(households=3_000)
-    model.now.training_startups_per_year = 12 * 40 * model.weight  # 40 a month in model units
-    start_trained_businesses(model)
-    assert model.traders.n_active == pytest.approx(40, abs=20)
+    world = hand_built_world(households=3_000)
+    set_drivers(world, training_startups_per_year=12 * 40 * world.weight)  # 40 a month in world units
+    start_trained_businesses(world)
+    assert world.traders.n_active == pytest.approx(40, abs=20)
 
 
 def test_smuggling_is_taken_up_in_border_towns_only_and_not_at_a_closed_border():
     for enforcement in (0.0, 1.0):
-        model = tiny_model(households=2_000, smuggler_entry_rate_per_month=1.0)
-        model.prices[IMPORTS] *= 10  # a crossing pays
-        model.now.border_enforcement, model.now.sanctions = enforcement, 0.0
-        enter_smuggling(model)
-        homes = model.smugglers.household
+        world = hand_built_world(households=2_000, smuggler_entry_rate_per_month=1.0)
+        world.prices[IMPORTS] *= 10  # a crossing pays
+        set_drivers(world, border_enforcement=enforcement, sanctions=0.0)
+        enter_smuggling(world)
+        homes = world.smugglers.household
         if enforcement == 1.0:
             assert len(homes) == 0
         else:
-            on_border = model.geo.border[model.households.town]
+            on_border = world.geo.border[world.households.town]
             assert len(homes) == on_border.sum() > 0
             assert on_border[homes].all()
 
 
 def test_new_remittance_families_are_drawn_in_proportion_to_nearness_to_the_border():
-    model = small_model(households=3_000)
-    picks = _draw_near_border(model, 20_000)
-    assert len(picks) == 20_000 and model.households.active[picks].all()
-    nearness = 1.0 / (1.0 + model.geo.y[model.households.town] / 5.0)  # the weight of each household
+    world = small_model(households=3_000).world
+    picks = _draw_near_border(world, 20_000, world.rng("test"))
+    assert len(picks) == 20_000 and world.households.active[picks].all()
+    nearness = 1.0 / (1.0 + world.geo.y[world.households.town] / 5.0)  # the weight of each household
     expected = (nearness**2).sum() / nearness.sum()  # mean nearness of a draw proportional to nearness
     assert nearness[picks].mean() == pytest.approx(expected, rel=0.02)
     assert nearness[picks].mean() > nearness.mean() * 1.05  # border towns are favoured

@@ -67,5 +67,5 @@ def test_the_map_draws_a_bounded_sample_of_agents():
     model.step()
     rows = agent_sample(model, "households")
     assert len(rows) == AGENTS_DRAWN_PER_TYPE
-    assert model.households.active[rows].all()
+    assert model.world.households.active[rows].all()
     assert np.array_equal(rows, agent_sample(model, "households"))  # the same dots from frame to frame

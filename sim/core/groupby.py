@@ -96,7 +96,7 @@ def allocate(total_per_group: np.ndarray, weights: np.ndarray, group: np.ndarray
     """Split each group's total among its members in proportion to `weights` (0 where they sum to 0)."""
     weight_sum = group_sum(weights, group, len(total_per_group))
     shares = np.empty(len(weights))
-    _allocate(total_per_group, weights, group, weight_sum, shares)
+    _allocate(total_per_group=total_per_group, weights=weights, group=group, weight_sum=weight_sum, shares=shares)
     return shares
 
 

@@ -12,19 +12,49 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-PACKAGES = ("jangmadang", "mesa", "numpy", "pandas", "pyarrow", "pydantic")
+PACKAGES = ("jangmadang", "mesa", "numpy", "numba", "llvmlite", "pandas", "pyarrow", "pydantic")
+CPU_FLAGS = ("fma", "avx2", "avx512f")  # the features that choose code paths in numpy and the C library
 
 
-def environment() -> dict[str, Any]:
-    """Python, platform, package versions and the git commit of the working tree (if any)."""
+def package_versions() -> dict[str, str | None]:
     versions = {}
     for package in PACKAGES:
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             versions[package] = None
-    return {"python": platform.python_version(), "platform": platform.platform(), "packages": versions,
-            "git_commit": git_commit()}  # fmt: skip
+    return versions
+
+
+def cpu() -> dict[str, Any]:
+    """The processor and what in it can change a run's numbers: its vector and fused multiply-add features
+    (numpy and glibc pick code paths by them; see `sim.core.fmath`), the target numba compiles for, the C
+    library, and any setting that overrides their choice."""
+    lines = Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").is_file() else []
+    model = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), None)
+    flags = set(next((line.split(":", 1)[1].split() for line in lines if line.startswith("flags")), []))
+    try:
+        from llvmlite import binding
+
+        numba_target = os.environ.get("NUMBA_CPU_NAME") or binding.get_host_cpu_name()
+    except ImportError:
+        numba_target = None
+    libc, libc_version = platform.libc_ver()
+    return {
+        "machine": platform.machine(),
+        "model": model or platform.processor(),
+        **{flag: flag in flags for flag in CPU_FLAGS},
+        "numba_target": numba_target,
+        "libc": f"{libc} {libc_version}".strip(),
+        "overrides": {key: os.environ[key] for key in ("NPY_DISABLE_CPU_FEATURES", "NUMBA_CPU_NAME",
+                                                       "GLIBC_TUNABLES") if key in os.environ},
+    }  # fmt: skip
+
+
+def environment() -> dict[str, Any]:
+    """Python, platform, package versions, the processor (`cpu`) and the git commit of the working tree."""
+    return {"python": platform.python_version(), "platform": platform.platform(), "packages": package_versions(),
+            "cpu": cpu(), "git_commit": git_commit()}  # fmt: skip
 
 
 def git_commit() -> str | None:

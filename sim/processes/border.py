@@ -2,50 +2,48 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
 
 import numpy as np
 from numba import njit
 
 from sim.core.groupby import group_sum, happens
-from sim.state import GRAIN, IMPORTS
-
-if TYPE_CHECKING:
-    from sim.model import JangmadangModel
+from sim.processes.budgets import spare_cash
+from sim.world import GRAIN, IMPORTS, World
 
 
-def border_passage(model: JangmadangModel) -> float:
+def border_passage(world: World) -> float:
     """Share of legal trade and remittances that gets through the border this month.
 
     Enforcement bites hardest near closure: the blocked share is `border_block_at_closure` times
     enforcement to the power `border_block_exponent`.
     """
-    p = model.p
-    return 1.0 - p.border_block_at_closure * model.now.border_enforcement**p.border_block_exponent
+    p = world.p
+    return 1.0 - p.border_block_at_closure * world.now.border_enforcement**p.border_block_exponent
 
 
-def smuggled_unit_cost_yuan(model: JangmadangModel) -> float:
+def smuggled_unit_cost_yuan(world: World) -> float:
     """Chinese cost of one unit of smuggled goods: world price plus the sanctions premium."""
-    p = model.p
-    return p.import_unit_price_yuan * (1.0 + p.sanctions_import_premium * model.now.sanctions)
+    p = world.p
+    return p.import_unit_price_yuan * (1.0 + p.sanctions_import_premium * world.now.sanctions)
 
 
-def seizure_risk(model: JangmadangModel) -> float:
+def seizure_risk(world: World) -> float:
     """Chance a crossing is seized without a bribe: `base_seizure_prob` x enforcement x
     (1 + `sanctions_risk_multiplier` x sanctions), at most 0.95."""
-    p, now = model.p, model.now
+    p, now = world.p, world.now
     return min(
         p.base_seizure_prob * now.border_enforcement * (1.0 + p.sanctions_risk_multiplier * now.sanctions),
         0.95,
     )
 
 
-def smuggling_margin(model: JangmadangModel) -> np.ndarray:
+def smuggling_margin(world: World) -> np.ndarray:
     """Per town: wholesale price of imported goods over their smuggled cost in won."""
-    return model.wholesale_prices(IMPORTS) / (smuggled_unit_cost_yuan(model) * model.won_per_yuan)
+    return world.wholesale_prices(IMPORTS) / (smuggled_unit_cost_yuan(world) * world.money.won_per_yuan)
 
 
-def deliver_remittances(model: JangmadangModel) -> None:
+def deliver_remittances(world: World) -> None:
     """Remittances (ODD 7.4.1): defectors abroad send yuan home through brokers.
 
     The number of receiving families follows the defectors abroad times the share who send; new
@@ -53,36 +51,42 @@ def deliver_remittances(model: JangmadangModel) -> None:
     family receives `remittance_yuan_per_sender_year` / 12 times the border passage, less the broker's
     `broker_fee_share`, which goes to the smugglers working as brokers (or stays abroad if there are none).
     """
-    h, now = model.households, model.now
-    wanted = round(now.defectors_abroad * now.remitter_share / model.weight)
+    h, now, rng = world.households, world.now, world.rng("deliver_remittances")
+    wanted = round(now.defectors_abroad * now.remitter_share / world.weight)
     families = h.remittance_family & h.active
     change = wanted - int(families.sum())
     if change > 0:
-        h.remittance_family[np.unique(_draw_near_border(model, change))] = True
+        h.remittance_family[np.unique(_draw_near_border(world, change, rng))] = True
     elif change < 0:
-        h.remittance_family[model.rng.choice(np.flatnonzero(families), -change, replace=False)] = False
+        h.remittance_family[rng.choice(np.flatnonzero(families), -change, replace=False)] = False
     families = h.remittance_family & h.active
     if not families.any():
         return
-    gross = now.remittance_yuan_per_sender_year / 12.0 * border_passage(model)
+    gross = now.remittance_yuan_per_sender_year / 12.0 * border_passage(world)
     net = gross * (1.0 - now.broker_fee_share)
-    _pay_families(families, h.yuan, h.income_informal_won, net, net * model.won_per_yuan)
-    brokers = model.smugglers.active & (model.smugglers.arrested_until <= model.month)
+    _pay_families(
+        family=families,
+        yuan=h.yuan,
+        income_informal_won=h.income_informal_won,
+        net_yuan=net,
+        net_won=net * world.money.won_per_yuan,
+    )
+    brokers = world.smugglers.active & (world.smugglers.arrested_until <= world.month)
     fee_total = families.sum() * (gross - net) if brokers.any() else 0.0
-    model.smugglers.yuan += brokers * (fee_total / max(brokers.sum(), 1))
-    model.ledger.record("yuan", "remittances", families.sum() * net + fee_total)
-    model.tally["remittances_yuan"] += families.sum() * gross
+    world.smugglers.yuan += brokers * (fee_total / max(brokers.sum(), 1))
+    world.ledger.record("yuan", "remittances", families.sum() * net + fee_total)
+    world.tally.remittances_yuan += families.sum() * gross
 
 
-def _draw_near_border(model: JangmadangModel, count: int) -> np.ndarray:
+def _draw_near_border(world: World, count: int, rng: np.random.Generator) -> np.ndarray:
     """`count` draws, with replacement, of active households not yet receiving remittances, each with weight
     1 / (1 + rows from the border / 5).
 
     By rejection: households drawn uniformly are kept with their weight (at most 1), so only a few times
     `count` households are looked at, not all. Gives fewer draws only if hardly any household is eligible.
     """
-    h, rng = model.households, model.rng
-    nearness = 1.0 / (1.0 + model.geo.y / 5.0)
+    h = world.households
+    nearness = 1.0 / (1.0 + world.geo.y / 5.0)
     kept: list[np.ndarray] = []
     wanted = count
     for _ in range(MAX_DRAW_ROUNDS):
@@ -115,48 +119,52 @@ def _pay_households(town, active, per_household, won, income_informal_won):
         income_informal_won[i] += paid
 
 
-def exchange_currency(model: JangmadangModel) -> None:
+def exchange_currency(world: World) -> None:
     """Currency market (ODD 7.4.2): one national market trades yuan for won at the going rate.
 
     Sellers of yuan: households sell `yuan_sale_share_per_month` of their yuan; smugglers sell what they
     hold beyond one trip's load. Buyers: state trading companies buy, with last month's won revenue, the
     yuan that the goods they sold cost abroad; smugglers top up to one trip's load; households convert
-    `fx_saving_share` of their spare cash (`JangmadangModel.spare_cash`) into yuan as a store of value.
+    `fx_saving_share` of their spare cash (`spare_cash`) into yuan as a store of value.
     The smaller side is served in full, the larger pro rata. Yuan the state companies buy leave the
     country; won they could not change returns to the state. The rate then moves with the log excess
     demand for yuan, bounded at +-1 (with buyers or sellers missing: no trade, no quote), and is pulled by
     `fx_arbitrage_pull` toward the rate at which grain costs the same in border markets as in China
     (`china_grain_price_yuan_per_kg`): goods arbitrage across the border ties the won to what it buys.
     """
-    h, s, p, now = model.households, model.smugglers, model.p, model.now
-    rate = model.won_per_yuan
-    free = s.active & (s.arrested_until <= model.month)
+    h, s, p, now = world.households, world.smugglers, world.p, world.now
+    rate = world.money.won_per_yuan
+    free = s.active & (s.arrested_until <= world.month)
     sm_sell = free * np.maximum(s.yuan - p.smuggler_trip_load_yuan, 0.0)
     sm_buy_won = free * np.minimum(np.maximum(p.smuggler_trip_load_yuan - s.yuan, 0.0) * rate, s.won)
-    hh_spare = model.spare_cash()
-    state_buy_won = min(model.state_trade_won, model.state_import_bill_yuan * rate)
+    hh_spare = spare_cash(world)
+    state_buy_won = min(world.money.state_trade_won, world.money.state_import_bill_yuan * rate)
     supply_yuan = p.yuan_sale_share_per_month * h.yuan.sum() + sm_sell.sum()
     demand_won = p.fx_saving_share * hh_spare.sum() + sm_buy_won.sum() + state_buy_won
     traded_yuan = min(supply_yuan, demand_won / rate)
     sell_fill = traded_yuan / supply_yuan if supply_yuan > 0 else 0.0
     buy_fill = traded_yuan * rate / demand_won if demand_won > 0 else 0.0
-    model.ledger.record("yuan", "state_imports_paid", -state_buy_won * buy_fill / rate)
-    model.ledger.record("won", "state_trade_revenue", -(model.state_trade_won - state_buy_won * buy_fill))
-    model.state_trade_won = model.state_import_bill_yuan = 0.0
+    world.ledger.record("yuan", "state_imports_paid", -state_buy_won * buy_fill / rate)
+    world.ledger.record("won", "state_trade_revenue", -(world.money.state_trade_won - state_buy_won * buy_fill))
+    world.money.state_trade_won = world.money.state_import_bill_yuan = 0.0
 
-    border_grain_price = model.prices[GRAIN][model.geo.border].mean()
-    step = p.fx_arbitrage_pull * np.log(border_grain_price / now.china_grain_price_yuan_per_kg / rate)
+    border_grain_price = float(world.prices[GRAIN][world.geo.border].mean())
+    step = p.fx_arbitrage_pull * math.log(border_grain_price / now.china_grain_price_yuan_per_kg / rate)
     if traded_yuan > 0:
         _households_change(
-            h.yuan, h.won, hh_spare, p.fx_saving_share * buy_fill, p.yuan_sale_share_per_month * sell_fill, rate
+            yuan=h.yuan,
+            won=h.won,
+            spare_won=hh_spare,
+            spare_share_changed=p.fx_saving_share * buy_fill,
+            yuan_share_sold=p.yuan_sale_share_per_month * sell_fill,
+            won_per_yuan=rate,
         )
         s.yuan += sm_buy_won * buy_fill / rate - sm_sell * sell_fill
         s.won += sm_sell * sell_fill * rate - sm_buy_won * buy_fill
-        with np.errstate(over="ignore"):
-            excess = np.clip(np.log(demand_won / rate / supply_yuan), -1.0, 1.0)
+        excess = min(max(math.log(demand_won / rate / supply_yuan), -1.0), 1.0)
         step += p.fx_adjustment_rate * excess
-        model.tally["fx_traded_yuan"] += traded_yuan
-    model.won_per_yuan = rate * np.exp(np.clip(step, -1, 1) * p.max_price_change_per_month)
+        world.tally.fx_traded_yuan += traded_yuan
+    world.money.won_per_yuan = rate * math.exp(min(max(step, -1.0), 1.0) * p.max_price_change_per_month)
 
 
 @njit(cache=True)
@@ -169,24 +177,24 @@ def _households_change(yuan, won, spare_won, spare_share_changed, yuan_share_sol
         won[i] += sold_yuan * won_per_yuan - bought_won
 
 
-def import_legally(model: JangmadangModel) -> None:
+def import_legally(world: World) -> None:
     """Legal imports (ODD 7.4.3): state trading companies keep border markets stocked with Chinese goods.
 
     Their capacity is `legal_import_yuan_per_household_month` per household, cut by sanctions
     (`sanctions_legal_trade_cut`) and by the border passage, shared equally among border towns. Each
     month they import what was sold from their stock, up to that capacity: they import what sells.
     """
-    p, now, m = model.p, model.now, model.markets
-    border = model.geo.border
-    value_yuan = p.legal_import_yuan_per_household_month * model.households.n_active
+    p, now, m = world.p, world.now, world.markets
+    border = world.geo.border
+    value_yuan = p.legal_import_yuan_per_household_month * world.households.n_active
     capacity = value_yuan / p.import_unit_price_yuan * (1.0 - p.sanctions_legal_trade_cut * now.sanctions)
-    capacity_per_town = border * (capacity * border_passage(model) / border.sum())
+    capacity_per_town = border * (capacity * border_passage(world) / border.sum())
     units = np.maximum(capacity_per_town - m.state_stock, 0.0)
     m.state_stock += units
-    model.ledger.record("import_units", "legal_imports", units.sum())
+    world.ledger.record("import_units", "legal_imports", units.sum())
 
 
-def smuggle(model: JangmadangModel) -> None:
+def smuggle(world: World) -> None:
     """Smuggling (ODD 7.4.4): free smugglers cross when the expected margin beats the risk of seizure.
 
     A crossing sells up to `export_value_yuan_per_trip` of goods in China (cut by sanctions), bought
@@ -199,49 +207,51 @@ def smuggle(model: JangmadangModel) -> None:
     goods of its last trip (less than a trip's load left in stock), and only with something to trade.
     A seizure takes the load and arrests the smuggler for `arrest_months`; some give up.
     """
-    s, p, now = model.smugglers, model.p, model.now
-    free = s.active & (s.arrested_until <= model.month) & ~s.closing
+    s, p, now, rng = world.smugglers, world.p, world.now, world.rng("smuggle")
+    free = s.active & (s.arrested_until <= world.month) & ~s.closing
     if not free.any():
         return
-    unit_cost_yuan = smuggled_unit_cost_yuan(model)
+    unit_cost_yuan = smuggled_unit_cost_yuan(world)
     load_yuan = np.minimum(s.yuan, p.smuggler_trip_load_yuan)
-    bribe_won = p.smuggler_bribe_share_of_load * p.smuggler_trip_load_yuan * model.won_per_yuan
+    bribe_won = p.smuggler_bribe_share_of_load * p.smuggler_trip_load_yuan * world.money.won_per_yuan
     bribing = s.won >= bribe_won
-    risk = seizure_risk(model) * (1.0 - p.bribe_protection * bribing)
+    risk = seizure_risk(world) * (1.0 - p.bribe_protection * bribing)
     sold_last_trip = s.stock < p.smuggler_trip_load_yuan / unit_cost_yuan
     has_cargo = (load_yuan > 0) | (s.won > 0)  # yuan to buy with, or won to buy goods to sell in China
-    crossing = free & sold_last_trip & has_cargo & ((1.0 - risk) * smuggling_margin(model)[s.town] > 1.0)
+    crossing = free & sold_last_trip & has_cargo & ((1.0 - risk) * smuggling_margin(world)[s.town] > 1.0)
     if not crossing.any():
         return
 
     paid_bribe = crossing * bribing * bribe_won
     s.won -= paid_bribe
-    model.officials.won += group_sum(paid_bribe, s.town, model.n_towns)
-    model.tally["bribes_won"] += paid_bribe.sum()
+    world.officials.won += group_sum(paid_bribe, s.town, world.n_towns)
+    world.tally.bribes_won += paid_bribe.sum()
 
-    export_cost_won = p.export_cost_ratio * model.won_per_yuan
+    export_cost_won = p.export_cost_ratio * world.money.won_per_yuan
     exports_yuan = crossing * np.minimum(
         p.export_value_yuan_per_trip * (1.0 - p.sanctions_export_cut * now.sanctions), s.won / export_cost_won
     )
-    paid_producers = group_sum(exports_yuan * export_cost_won, s.town, model.n_towns)
+    paid_producers = group_sum(exports_yuan * export_cost_won, s.town, world.n_towns)
     s.won -= exports_yuan * export_cost_won
-    h = model.households
-    residents = model.residents_per_town
+    h = world.households
+    residents = world.residents_per_town
     with np.errstate(divide="ignore", invalid="ignore"):
         per_household = np.where(residents > 0, paid_producers / residents, 0.0)
-    _pay_households(h.town, h.active, per_household, h.won, h.income_informal_won)
+    _pay_households(
+        town=h.town, active=h.active, per_household=per_household, won=h.won, income_informal_won=h.income_informal_won
+    )
     spent_yuan = crossing * load_yuan
     units = spent_yuan / unit_cost_yuan
-    seized = happens(model.rng, crossing, risk)
+    seized = happens(rng, crossing, risk)
     s.yuan += exports_yuan - spent_yuan
     s.stock += units * ~seized
-    s.arrested_until = np.where(seized, model.month + p.arrest_months, s.arrested_until)
-    s.closing |= happens(model.rng, seized, p.arrest_exit_prob)
+    s.arrested_until = np.where(seized, world.month + p.arrest_months, s.arrested_until)
+    s.closing |= happens(rng, seized, p.arrest_exit_prob)
 
-    model.ledger.record("yuan", "exports", exports_yuan.sum())
-    model.ledger.record("yuan", "imports_paid", -spent_yuan.sum())
-    model.ledger.record("import_units", "smuggled_in", units.sum())
-    model.ledger.record("import_units", "seized", -(units * seized).sum())
-    model.tally["smuggled_yuan"] += spent_yuan.sum()
-    model.tally["crossings"] += crossing.sum()
-    model.tally["seizures"] += seized.sum()
+    world.ledger.record("yuan", "exports", exports_yuan.sum())
+    world.ledger.record("yuan", "imports_paid", -spent_yuan.sum())
+    world.ledger.record("import_units", "smuggled_in", units.sum())
+    world.ledger.record("import_units", "seized", -(units * seized).sum())
+    world.tally.smuggled_yuan += spent_yuan.sum()
+    world.tally.crossings += crossing.sum()
+    world.tally.seizures += seized.sum()

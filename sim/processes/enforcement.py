@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from numba import njit
 
 from sim.core.groupby import allocate, group_sum, happens
 from sim.processes.trade import trader_worth
-from sim.state import DAYS_PER_MONTH, GRAIN
-
-if TYPE_CHECKING:
-    from sim.model import JangmadangModel
+from sim.world import DAYS_PER_MONTH, GRAIN, World
 
 
-def collect_stall_fees(model: JangmadangModel) -> None:
+def collect_stall_fees(world: World) -> None:
     """Stall fees (ODD 7.6.1): stall holders in open official markets pay `stall_fee_won_per_day` for
     the month to the state. One that cannot pay gives up its stall and trades from a cart or an alley."""
-    t = model.traders
-    market_open = model.markets.closed_until <= model.month
+    t = world.traders
     paid = _pay_stall_fees(
-        t.active, t.stall, t.town, market_open, model.now.stall_fee_won_per_day * DAYS_PER_MONTH, t.won
+        active=t.active,
+        stall=t.stall,
+        town=t.town,
+        market_open=world.market_open(),
+        fee_won=world.now.stall_fee_won_per_day * DAYS_PER_MONTH,
+        won=t.won,
     )
-    model.ledger.record("won", "stall_fees", -paid)
-    model.tally["fees_won"] += paid
+    world.ledger.record("won", "stall_fees", -paid)
+    world.tally.fees_won += paid
 
 
 @njit(cache=True)
@@ -42,22 +41,29 @@ def _pay_stall_fees(active, stall, town, market_open, fee_won, won):
     return total
 
 
-def take_bribes(model: JangmadangModel) -> None:
+def take_bribes(world: World) -> None:
     """Bribes and stakes (ODD 7.6.2): traders pay the town's official protection and returns on stakes.
 
     The protection bribe is `bribe_share_of_sales` of the month's sales; a trader who pays it in full
     is protected in crackdowns. A trader in which the official holds a stake also pays
     `official_stake_return_per_month` of the stake. Both go to the official, as far as the cash allows.
     """
-    t, p = model.traders, model.p
-    to_officials = np.zeros(model.n_towns)
+    t, p = world.traders, world.p
+    to_officials = np.zeros(world.n_towns)
     bribes, stake_returns = _pay_officials(
-        t.active, t.town, t.sales_won, t.official_stake_won, p.bribe_share_of_sales,
-        p.official_stake_return_per_month, t.won, t.bribe_paid, to_officials,
-    )  # fmt: skip
-    model.officials.won += to_officials
-    model.tally["bribes_won"] += bribes
-    model.tally["stake_returns_won"] += stake_returns
+        active=t.active,
+        town=t.town,
+        sales_won=t.sales_won,
+        official_stake_won=t.official_stake_won,
+        bribe_share=p.bribe_share_of_sales,
+        stake_return_share=p.official_stake_return_per_month,
+        won=t.won,
+        bribe_paid=t.bribe_paid,
+        to_officials=to_officials,
+    )
+    world.officials.won += to_officials
+    world.tally.bribes_won += bribes
+    world.tally.stake_returns_won += stake_returns
 
 
 @njit(cache=True)
@@ -79,7 +85,7 @@ def _pay_officials(active, town, sales_won, official_stake_won, bribe_share, sta
     return bribes, stake_returns
 
 
-def crack_down(model: JangmadangModel) -> None:
+def crack_down(world: World) -> None:
     """Crackdowns (ODD 7.6.3): where tolerance is low, officials raid markets.
 
     Each town has a crackdown with probability `crackdown_rate_per_month` x (1 - tolerance). Each of its
@@ -89,39 +95,39 @@ def crack_down(model: JangmadangModel) -> None:
     `caught_exit_prob`. Below `market_closure_tolerance` a raid also closes the official market for
     `market_closure_months`.
     """
-    t, p, m = model.traders, model.p, model.markets
-    tolerance = model.now.market_tolerance
-    raided = model.rng.random(model.n_towns) < p.crackdown_rate_per_month * (1.0 - tolerance)
+    t, p, m, rng = world.traders, world.p, world.markets, world.rng("crack_down")
+    tolerance = world.now.market_tolerance
+    raided = rng.random(world.n_towns) < p.crackdown_rate_per_month * (1.0 - tolerance)
     if tolerance < p.market_closure_tolerance:
-        m.closed_until = np.where(raided, model.month + p.market_closure_months, m.closed_until)
+        m.closed_until = np.where(raided, world.month + p.market_closure_months, m.closed_until)
     exposed = t.active & raided[t.town]
     if not exposed.any():
         return
     catch = p.crackdown_catch_share * (1.0 - p.stall_protection * t.stall) * (1.0 - p.bribe_protection * t.bribe_paid)
-    caught = happens(model.rng, exposed, catch)
+    caught = happens(rng, exposed, catch)
     confiscated = caught * t.stock
     fine = caught * (p.fine_share_of_capital * t.won)
     t.stock -= confiscated
     t.won -= fine
-    t.closing |= happens(model.rng, caught, p.caught_exit_prob)
+    t.closing |= happens(rng, caught, p.caught_exit_prob)
     grain = t.good == GRAIN
-    model.ledger.record("grain_kg", "confiscated", -(confiscated * grain).sum())
-    model.ledger.record("import_units", "confiscated", -(confiscated * ~grain).sum())
-    model.ledger.record("won", "fines", -fine.sum())
-    model.tally["traders_caught"] += caught.sum()
-    model.tally["towns_raided"] += raided.sum()
+    world.ledger.record("grain_kg", "confiscated", -(confiscated * grain).sum())
+    world.ledger.record("import_units", "confiscated", -(confiscated * ~grain).sum())
+    world.ledger.record("won", "fines", -fine.sum())
+    world.tally.traders_caught += caught.sum()
+    world.tally.towns_raided += raided.sum()
 
 
-def invest_official_funds(model: JangmadangModel) -> None:
+def invest_official_funds(world: World) -> None:
     """Officials' side businesses (ODD 7.6.4): the hybrid private-state economy.
 
     Each official invests `official_investment_share_per_month` of its cash in the traders of its town
     that are not closing, in proportion to their worth, and holds the amount as a stake. It then pays
     `official_loyalty_share_per_month` of what remains up to the state.
     """
-    t, o, p = model.traders, model.officials, model.p
-    eligible_worth = (t.active & ~t.closing) * np.maximum(trader_worth(model), 0.0)
-    has_traders = group_sum(eligible_worth, t.town, model.n_towns) > 0
+    t, o, p = world.traders, world.officials, world.p
+    eligible_worth = (t.active & ~t.closing) * np.maximum(trader_worth(world), 0.0)
+    has_traders = group_sum(eligible_worth, t.town, world.n_towns) > 0
     invested = has_traders * (p.official_investment_share_per_month * o.won)
     o.won -= invested
     stake = allocate(invested, eligible_worth, t.town)
@@ -129,5 +135,5 @@ def invest_official_funds(model: JangmadangModel) -> None:
     t.official_stake_won += stake
     loyalty = p.official_loyalty_share_per_month * o.won
     o.won -= loyalty
-    model.ledger.record("won", "loyalty_payments", -loyalty.sum())
-    model.tally["official_investment_won"] += invested.sum()
+    world.ledger.record("won", "loyalty_payments", -loyalty.sum())
+    world.tally.official_investment_won += invested.sum()

@@ -2,32 +2,34 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from numba import njit
 
 from sim.core.groupby import draw_members, scatter_add
-from sim.processes.entry_exit import close_businesses
-
-if TYPE_CHECKING:
-    from sim.model import JangmadangModel
+from sim.processes.entry_exit import close_smugglers, close_traders
+from sim.world import World
 
 
-def eat(model: JangmadangModel) -> None:
+def eat(world: World) -> None:
     """Eating (ODD 7.7.1): each household eats its month's grain need, or all it has.
 
     A household whose intake is below `hungry_below_need_share` of need is hungry; the count of
     consecutive hungry months drives famine mortality and the push into trade. Stored grain then
     loses `grain_spoilage_per_month`.
     """
-    h, p = model.households, model.p
+    h, p = world.households, world.p
     eaten, spoiled = _eat(
-        h.active, h.members, model.monthly_need_kg(), p.hungry_below_need_share, p.grain_spoilage_per_month,
-        h.food_kg, h.intake_share, h.hungry_months,
-    )  # fmt: skip
-    model.ledger.record("grain_kg", "eaten", -eaten)
-    model.ledger.record("grain_kg", "spoiled", -spoiled)
+        active=h.active,
+        members=h.members,
+        need_kg_per_member=world.need_kg(),
+        hungry_share=p.hungry_below_need_share,
+        spoilage_share=p.grain_spoilage_per_month,
+        food_kg=h.food_kg,
+        intake_share=h.intake_share,
+        hungry_months=h.hungry_months,
+    )
+    world.ledger.record("grain_kg", "eaten", -eaten)
+    world.ledger.record("grain_kg", "spoiled", -spoiled)
 
 
 @njit(cache=True)
@@ -51,38 +53,38 @@ def _eat(active, members, need_kg_per_member, hungry_share, spoilage_share, food
     return eaten_total, spoiled_total
 
 
-def famine_deaths(model: JangmadangModel) -> None:
+def famine_deaths(world: World) -> None:
     """Famine mortality (ODD 7.7.2): members of households hungry for `hunger_months_before_deaths`
     months or more die with monthly probability `famine_death_rate_per_month` x the intake shortfall
     (1 at zero intake, 0 at the hunger line). Only those households are drawn for."""
-    h, p = model.households, model.p
+    h, p = world.households, world.p
     at_risk = np.flatnonzero(h.hungry_months >= p.hunger_months_before_deaths)  # few: filter them only
     at_risk = at_risk[h.active[at_risk]]
     if len(at_risk) == 0:
         return
     shortfall = np.clip(1.0 - h.intake_share[at_risk] / p.hungry_below_need_share, 0.0, 1.0)
-    deaths = model.rng.binomial(h.members[at_risk], p.famine_death_rate_per_month * shortfall)
+    deaths = world.rng("famine_deaths").binomial(h.members[at_risk], p.famine_death_rate_per_month * shortfall)
     h.members[at_risk] -= deaths.astype(h.members.dtype)
-    model.ledger.record("persons", "famine_deaths", -deaths.sum())
+    world.ledger.record("persons", "famine_deaths", -deaths.sum())
 
 
-def births_and_deaths(model: JangmadangModel) -> None:
+def births_and_deaths(world: World) -> None:
     """Population turnover (ODD 7.7.3): births at `birth_rate_per_person_year` to households not in
     hunger, background deaths at `death_rate_per_person_year` to any household, in proportion to members.
 
     The number of events is drawn for the whole population and only the affected households picked.
     """
-    h, p, rng = model.households, model.p, model.rng
+    h, p, rng = world.households, world.p, world.rng("births_and_deaths")
     fed, everyone = np.empty(len(h)), np.empty(len(h))
-    _cumulative_members(h.active, h.members, h.hungry_months, fed, everyone)
+    _cumulative_members(active=h.active, members=h.members, hungry_months=h.hungry_months, fed=fed, everyone=everyone)
     births = draw_members(rng, fed, rng.binomial(int(fed[-1]), p.birth_rate_per_person_year / 12))
     scatter_add(h.members, births, np.ones(len(births), dtype=h.members.dtype))
     dying = draw_members(rng, everyone, rng.binomial(int(everyone[-1]), p.death_rate_per_person_year / 12))
     rows, deaths = np.unique(dying, return_counts=True)
     died = np.minimum(deaths, h.members[rows])  # a household cannot lose more members than it has
     h.members[rows] -= died.astype(h.members.dtype)
-    model.ledger.record("persons", "births", len(births))
-    model.ledger.record("persons", "background_deaths", -died.sum())
+    world.ledger.record("persons", "births", len(births))
+    world.ledger.record("persons", "background_deaths", -died.sum())
 
 
 @njit(cache=True)
@@ -96,25 +98,25 @@ def _cumulative_members(active, members, hungry_months, fed, everyone):
         fed[i], everyone[i] = fed_total, everyone_total
 
 
-def dissolve_empty_households(model: JangmadangModel) -> None:
+def dissolve_empty_households(world: World) -> None:
     """Dissolution (ODD 7.7.4): a household with no members left ends, with its trade and smuggling.
 
     Its cash, yuan and grain, and those of its businesses, are lost to the model (taken by neighbours
     and officials outside the accounts).
     """
-    h = model.households
+    h = world.households
     ended = np.flatnonzero(h.members <= 0)  # few: filter them only
     ended = ended[h.active[ended]]
     if len(ended) == 0:
         return
-    for table_name, link in (("traders", h.trader[ended]), ("smugglers", h.smuggler[ended])):
-        rows = link[link >= 0]
-        close_businesses(model, table_name, rows, to_household=False)
-    model.ledger.record("won", "estates_lost", -h.won[ended].sum())
-    model.ledger.record("yuan", "estates_lost", -h.yuan[ended].sum())
-    model.ledger.record("grain_kg", "estates_lost", -h.food_kg[ended].sum())
+    traders, smugglers = h.trader[ended], h.smuggler[ended]
+    close_traders(world, traders[traders >= 0], to_household=False)
+    close_smugglers(world, smugglers[smugglers >= 0], to_household=False)
+    world.ledger.record("won", "estates_lost", -h.won[ended].sum())
+    world.ledger.record("yuan", "estates_lost", -h.yuan[ended].sum())
+    world.ledger.record("grain_kg", "estates_lost", -h.food_kg[ended].sum())
     h.won[ended] = h.yuan[ended] = h.food_kg[ended] = 0.0
     h.hungry_months[ended] = 0
     h.active[ended] = False
-    model.count_residents()
-    model.tally["households_ended"] += len(ended)
+    world.count_residents()
+    world.tally.households_ended += len(ended)

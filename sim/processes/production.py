@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from numba import njit
 
-from sim.state import DAYS_PER_MONTH, GRAIN
-
-if TYPE_CHECKING:
-    from sim.model import JangmadangModel
+from sim.world import GRAIN, World
 
 
-def harvest(model: JangmadangModel) -> None:
+def harvest(world: World) -> None:
     """Harvest (ODD 7.3), in `harvest_month` only: the national harvest is shared among farm members.
 
     Each farm household's share is `harvest_mt` divided by the real number of farm persons, times its
@@ -24,19 +19,27 @@ def harvest(model: JangmadangModel) -> None:
     at the market price: the official distribution (`farm_retention_share` of the share) as formal
     income, what farmers keep beyond it as informal (diverted) income.
     """
-    p, h = model.p, model.households
-    if model.month % 12 + 1 != p.harvest_month:
+    p, h = world.p, world.households
+    if world.month % 12 + 1 != p.harvest_month:
         return
-    farm_persons_real = h.members.sum(where=h.active & h.farm, dtype=np.int64) * model.weight
+    farm_persons_real = h.members.sum(where=h.active & h.farm, dtype=np.int64) * world.weight
     if farm_persons_real <= 0:
         return
-    retention = 1.0 - (1.0 - p.farm_retention_share) * model.now.state_economy_index
     kept_total = _share_harvest(
-        h.town, h.active, h.farm, h.members, model.prices[GRAIN], model.now.harvest_mt * 1e9 / farm_persons_real,
-        p.grain_need_kg_per_person_day * DAYS_PER_MONTH * 12, retention, p.farm_retention_share, h.food_kg,
-        h.income_formal_won, h.income_informal_won,
-    )  # fmt: skip
-    model.ledger.record("grain_kg", "harvest", kept_total)
+        town=h.town,
+        active=h.active,
+        farm=h.farm,
+        members=h.members,
+        grain_price=world.prices[GRAIN],
+        gross_kg_per_member=world.now.harvest_mt * 1e9 / farm_persons_real,
+        year_need_kg_per_member=world.need_kg() * 12,
+        retention=1.0 - (1.0 - p.farm_retention_share) * world.now.state_economy_index,
+        official_share=p.farm_retention_share,
+        food_kg=h.food_kg,
+        income_formal_won=h.income_formal_won,
+        income_informal_won=h.income_informal_won,
+    )
+    world.ledger.record("grain_kg", "harvest", kept_total)
 
 
 @njit(cache=True)

@@ -15,7 +15,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from sim.indicators import market_snapshot
-from sim.state import GRAIN
+from sim.world import GRAIN
 
 if TYPE_CHECKING:
     from sim.model import JangmadangModel
@@ -35,7 +35,7 @@ def agent_sample(model: JangmadangModel, table_name: str, size: int = AGENTS_DRA
 
     A fixed generator, not the model's, picks them: drawing must not change the run.
     """
-    rows = np.flatnonzero(getattr(model, table_name).active)
+    rows = np.flatnonzero(getattr(model.world, table_name).active)
     if len(rows) <= size:
         return rows
     return np.sort(np.random.default_rng(len(rows)).choice(rows, size=size, replace=False))
@@ -44,8 +44,8 @@ def agent_sample(model: JangmadangModel, table_name: str, size: int = AGENTS_DRA
 def draw_map(model: JangmadangModel, ax: Axes) -> None:
     """The grid with the Chinese border along the top, towns sized by traders and coloured by grain price,
     official markets ringed, and a sample of agents of each type around their towns."""
-    geo, p = model.geo, model.p
-    towns = market_snapshot(model)
+    geo, p = model.world.geo, model.p
+    towns = market_snapshot(model.world)
     ax.set_xlim(-1, p.grid_width)
     ax.set_ylim(p.grid_height, -2.2)
     ax.set_aspect("equal")
@@ -56,7 +56,7 @@ def draw_map(model: JangmadangModel, ax: Axes) -> None:
 
     jitter = np.random.default_rng(0)
     for table_name, (label, marker, colour, size) in AGENT_STYLE.items():
-        table = getattr(model, table_name)
+        table = getattr(model.world, table_name)
         rows = agent_sample(model, table_name)
         town = table.town[rows]
         x = geo.x[town] + jitter.uniform(-JITTER_CELLS, JITTER_CELLS, len(rows))

@@ -1,0 +1,29 @@
+"""Book-keeping at the month's start and end: worth noted, flows reset, incomes into their window (ODD 7.5.3, 7.9)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.processes.trade import smuggler_worth, trader_worth
+from sim.world import INCOME_MONTHS, World
+
+
+def open_books(world: World) -> None:
+    """The month's books open: traders and smugglers note their worth, and the month's sales, purchases
+    and household incomes start from zero."""
+    t = world.traders
+    world.households.income_formal_won = 0.0
+    world.households.income_informal_won = 0.0
+    t.worth_at_start_won = trader_worth(world)
+    t.sold_units_last_month = t.sold_units
+    t.sold_units = t.sales_won = t.bought_won = 0.0
+    t.bribe_paid = False
+    world.smugglers.worth_at_start_won = smuggler_worth(world)
+
+
+def close_books(world: World) -> None:
+    """The month's books close: the households' formal and informal incomes join the last months' window,
+    from which the informal income share is measured."""
+    h = world.households
+    month = [[h.income_formal_won.sum(dtype=np.float64), h.income_informal_won.sum(dtype=np.float64)]]
+    world.incomes = np.concatenate([world.incomes, month])[-INCOME_MONTHS:]
