@@ -6,9 +6,9 @@ import weakref
 import numpy as np
 import pandas as pd
 from conftest import small_model, tiny_model
-from sim.world import NOBODY
 
 from sim.agents import BULK_AT_LEAST, Household, Official, Smuggler, Trader
+from sim.world import NOBODY
 
 
 def test_agents_are_mesa_handles_on_their_rows():

@@ -112,7 +112,6 @@ def test_means_over_seeds_match_the_stored_means_within_their_spread(current, st
             (mean, sd), (stored_mean, stored_sd) = now[column][year], stored["means"][column][year]
             se_gap = np.sqrt((sd**2 + stored_sd**2) / n)
             if abs(mean - stored_mean) > TOLERANCE_SE * se_gap + 1e-9 * abs(stored_mean):
-                off.append(
-                    f"{column} {year}: stored {stored_mean:.6g}, now {mean:.6g} ({(mean - stored_mean) / se_gap:+.1f} SE)"
-                )
+                gap = (mean - stored_mean) / se_gap
+                off.append(f"{column} {year}: stored {stored_mean:.6g}, now {mean:.6g} ({gap:+.1f} SE)")
     assert not off, "behaviour changed beyond the runs' spread; if intended, regenerate:\n" + "\n".join(off)
