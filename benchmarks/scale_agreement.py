@@ -67,7 +67,7 @@ def compare(small: pd.DataFrame, full: pd.DataFrame) -> pd.DataFrame:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scenario", default="baseline_fitted")
+    parser.add_argument("--scenario", default="baseline")
     parser.add_argument("--small-scale", default="1:100", help="the scale compared with full (default 1:100)")
     parser.add_argument("--replicates", type=int, default=30, help="replicates at the small scale")
     parser.add_argument("--full-replicates", type=int, default=1, help="replicates at full scale")

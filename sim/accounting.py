@@ -12,10 +12,11 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from sim.core.groupby import count_where
 from sim.core.table import AgentTable
 from sim.world import GRAIN, IMPORTS, World
 
-STOCKS = ("won", "yuan", "grain_kg", "import_units", "persons")
+STOCKS = ("won", "yuan", "dollars", "grain_kg", "import_units", "persons")
 
 
 class AccountingError(AssertionError):
@@ -31,21 +32,26 @@ def holdings(world: World, stocks: Iterable[str] = STOCKS) -> dict[str, float]:
     """Total of each of `stocks` held by all agents, markets and the state, in model units."""
     h, t, s, m = world.households, world.traders, world.smugglers, world.markets
     total = {
-        "won": lambda: sum(table.won.sum() for table in won_holders(world)) + world.money.state_trade_won,
-        "yuan": lambda: h.yuan.sum() + s.yuan.sum(),
-        "grain_kg": lambda: h.food_kg.sum() + (t.stock * (t.good == GRAIN)).sum(),
-        "import_units": lambda: (t.stock * (t.good == IMPORTS)).sum() + s.stock.sum() + m.state_stock.sum(),
-        "persons": lambda: float(h.members.sum(where=h.active, dtype=np.int64)),  # members is int16: sum wide
+        "won": lambda: (
+            sum(table.won.sum() for table in won_holders(world))
+            + world.money.state_trade_won
+            + world.money.treasury_won
+        ),
+        "yuan": lambda: h.yuan.sum() + t.yuan.sum() + s.yuan.sum() + world.money.state_trade_yuan,
+        "dollars": lambda: h.dollars.sum(),
+        "grain_kg": lambda: h.food_kg.sum() + (t.stock * (t.good == GRAIN)).sum() + m.state_grain_kg.sum(),
+        "import_units": lambda: (t.stock * (t.good == IMPORTS)).sum() + s.stock.sum() + m.state_imports.sum(),
+        "persons": lambda: float(count_where(h.members, h.active)),
     }
     return {stock: total[stock]() for stock in stocks}
 
 
 HELD = {  # the columns that hold a stock, per table
-    "households": ("won", "yuan", "food_kg", "members"),
-    "traders": ("won", "stock"),
+    "households": ("won", "yuan", "dollars", "food_kg", "members"),
+    "traders": ("won", "yuan", "stock"),
     "smugglers": ("won", "yuan", "stock"),
     "officials": ("won",),
-    "markets": ("state_stock",),
+    "markets": ("state_imports", "state_grain_kg"),
 }
 
 
@@ -71,7 +77,8 @@ def check_accounts(world: World, rtol: float = 1e-9) -> None:
     problems = _problems_with_rows(world, tolerance=1e-6)
     for stock in STOCKS:
         expected = world.ledger.expected(stock)
-        scale = max(abs(expected), abs(held[stock]), 1.0)
+        # Rounding grows with the amounts that flowed, not only with what is held now (which may be nothing).
+        scale = max(abs(expected), abs(held[stock]), *map(abs, world.ledger.total[stock].values()), 1.0)
         if not np.isfinite(held[stock]) or abs(held[stock] - expected) > rtol * scale:
             flows = dict(world.ledger.total[stock])
             problems.append(f"{stock}: held {held[stock]:.12g}, ledger explains {expected:.12g} (flows {flows})")

@@ -9,19 +9,18 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 import yaml
 
-from sim import results
-from sim.experiments.run import run_scenario, summary_lines
-from sim.experiments.sweep import check_points, load_sweep, run_sweep
-from sim.scenarios import SCENARIO_DIR, ScenarioError, list_scenarios, load_scenario, read_yaml
-from sim.visualization import explorer
-from sim.visualization.dashboard import plot_dashboard
-from sim.visualization.sweep_plot import plot_sweep
+from sim.core.memory import too_large_for_this_machine
+from sim.experiments.provenance import check_writable
+from sim.scenarios import SCENARIO_DIR, Scenario, ScenarioError, list_scenarios, load_scenario, read_yaml
+
+# Commands import what they need themselves: `jangmadang run` should not wait for Solara, SciPy or Ray.
 
 app = typer.Typer(
     help="Jangmadang: an agent-based simulation of North Korea's informal markets, 1990-2020.",
@@ -63,7 +62,7 @@ def run(
         typer.Option(help="'full' (one agent per real household, 5.9 million), a ratio like '1:100', or households."),
     ] = None,
 ) -> None:
-    """Run one scenario; write timeseries.csv, markets.csv, dashboard.png and manifest.json."""
+    """Run one scenario; write timeseries.csv, markets.parquet, dashboard.png and manifest.json."""
     overrides = parse_sets(set_ or [])
     try:
         loaded = load_scenario(scenario, overrides, source="--set")
@@ -74,9 +73,25 @@ def run(
         raise fail(str(error)) from None
     if seed is not None:
         loaded = loaded.with_overrides({}, seed=seed)
-    result = run_scenario(loaded, out or Path("outputs") / loaded.name, overrides)
+    folder = out or Path("outputs") / loaded.name
+    check_before_running(loaded, folder, source="--set" if "households" in overrides else None)
+    from sim.experiments.run import run_scenario, summary_lines
+
+    result = run_scenario(loaded, folder, overrides)
     for line in summary_lines(result):
         typer.echo(line)
+
+
+def check_before_running(loaded: Scenario, folder: Path | None = None, source: str | None = None) -> None:
+    """Refuse, before any work, a run this machine cannot hold or whose outputs cannot be written; warn of
+    a span beyond the documented history. `source` names where the households came from, if not the file."""
+    if folder is not None and (problem := check_writable(folder)):
+        raise fail(problem)
+    if reason := too_large_for_this_machine(loaded.parameters.households):
+        raise fail(f"{source or loaded.path}: households: {reason}.")
+    for message in loaded.parameters.beyond_history():
+        typer.echo(f"jangmadang: warning: {message}.", err=True)
+    warnings.filterwarnings("ignore", message=".*documented history")  # said once, here
 
 
 @app.command()
@@ -89,6 +104,8 @@ def sweep(
     csv: Annotated[bool, typer.Option(help="Also write timeseries.csv.")] = False,
 ) -> None:
     """Run a sweep with replicates; started again, it skips the runs already written."""
+    from sim.experiments.sweep import load_sweep, run_sweep
+
     if backend not in ("process", "ray"):
         raise fail(f"--backend {backend!r}: use 'process' or 'ray'")
     try:
@@ -96,7 +113,9 @@ def sweep(
     except ScenarioError as error:
         raise fail(str(error)) from None
     try:
-        result = run_sweep(loaded, out or Path("outputs") / "sweeps" / loaded.name, workers, backend, address, csv)
+        folder = out or Path("outputs") / "sweeps" / loaded.name
+        check_before_running(loaded.scenario, folder)
+        result = run_sweep(loaded, folder, workers, backend, address, csv)
     except ScenarioError as error:
         raise fail(str(error)) from None
     total = len(loaded.runs)
@@ -120,6 +139,8 @@ def viz(
     port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65_535)] = 8765,
 ) -> None:
     """Explore a scenario in the browser (Mesa SolaraViz): map, live charts, sliders for the drivers."""
+    from sim.visualization import explorer
+
     try:
         loaded = load_scenario(scenario)
     except ScenarioError as error:
@@ -154,14 +175,17 @@ def list_() -> None:
 @app.command()
 def validate(file: Annotated[Path, typer.Argument(help="Scenario or sweep YAML file.")]) -> None:
     """Check a scenario or sweep file without running it."""
+    from sim.experiments.sweep import check_points, is_sweep_file, load_sweep
+
     try:
         _, data = read_yaml(file)
-        if isinstance(data, dict) and "scenario" in data:
+        if is_sweep_file(data):
             loaded = load_sweep(file)
             check_points(loaded)
             typer.echo(f"{file}: valid sweep of {len(loaded.runs)} runs on scenario {loaded.scenario.name!r}.")
         else:
             scenario = load_scenario(file)
+            check_before_running(scenario)
             typer.echo(f"{file}: valid scenario {scenario.name!r}, {scenario.parameters.start} to "
                        f"{scenario.parameters.end}, {scenario.parameters.households:,} households.")  # fmt: skip
     except ScenarioError as error:
@@ -171,6 +195,10 @@ def validate(file: Annotated[Path, typer.Argument(help="Scenario or sweep YAML f
 @app.command()
 def plot(folder: Annotated[Path, typer.Argument(help="Output folder of a run or a sweep.")]) -> None:
     """Draw a run's dashboard, or a sweep's series with bands over replicates."""
+    from sim import results
+    from sim.visualization.dashboard import plot_dashboard
+    from sim.visualization.sweep_plot import plot_sweep
+
     manifest = folder / "manifest.json"
     if not manifest.is_file():
         raise fail(f"{folder}: no manifest.json; give the output folder of `jangmadang run` or `sweep`")
@@ -233,7 +261,7 @@ def fit(
     set_: SetOption = None,
     workers: WorkersOption = None,
     seed: Annotated[int, typer.Option(help="Seed of the search and of the runs.", min=0)] = 1,
-    out: Annotated[Path, typer.Option(help="Scenario file to write.")] = Path("scenarios/baseline_fitted.yaml"),
+    out: Annotated[Path, typer.Option(help="Scenario file to write.")] = Path("outputs/fit/baseline_fitted.yaml"),
 ) -> None:
     """Fit the free parameters (sim/calibration/free_parameters.py) to the targets; write a scenario file."""
     from sim.calibration.run import fit as run_fit

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+HISTORY = ("1990-01", "2020-12")  # the period the schedules document; outside it they hold their end values
+
 # Milled cereal production, million tonnes. FACTS: ~3.3 Mt in 2008/09, ~4.5-5.1 Mt in 2010-2016,
 # need ~5.3-5.5 Mt. 1990s values approximate the FAO/WFP and Haggard & Noland series (floods 1995-96).
 HARVEST_MT = {
@@ -41,9 +43,22 @@ FOOD_AID_MT = {
     2012: 0.2, 2020: 0.05,
 }  # fmt: skip
 
-# Average state wage, won per worker per month: ~100 old won before the July 2002 wage and price
-# reform, ~2,000 after it; kept at the same number of new won after the 2009 redenomination.
-WAGE_WON_PER_WORKER_MONTH = {1990: 100, "2002-07": 2_000, "2009-12": 2_000, 2015: 3_000}
+# Average state wage, won of the day per worker per month. FACTS: ~70-100 in the 1970s-1990s; ~2,000 after
+# the July 2002 reform; ~6,000 in 2008; 2,000-6,000 new won in 2011-2012 (wages were kept at the same number
+# of won at the 2009 redenomination); 5,000-10,000 in 2022. The middle of each reported range, linear
+# between the reported years.
+WAGE_WON_PER_WORKER_MONTH = {
+    "kind": "linear",
+    1990: 85, "2002-06": 85, "2002-07": 2_000, 2008: 6_000, "2011-07": 4_000, 2022: 7_500,
+}  # fmt: skip
+
+# State price of rationed grain, won of the day per kg. FACTS: 0.08 before the July 2002 reform, 44 after.
+# After the 2009 redenomination held at the same number of new won (assumed, as wages: not documented).
+STATE_GRAIN_PRICE_WON_PER_KG = {1990: 0.08, "2002-07": 44.0}
+
+# State procurement price paid to farms, won of the day per kg. FACTS: 0.8 before July 2002, 40 after;
+# held at the same number of new won after the redenomination (assumed).
+PROCUREMENT_PRICE_WON_PER_KG = {1990: 0.8, "2002-07": 40.0}
 
 # How far the state economy still works (wages actually paid, state shops supplied), 0-1. Approximate:
 # factories idle through the late 1990s, partial recovery after 2002.
@@ -64,13 +79,14 @@ BORDER_ENFORCEMENT = {
     1990: 0.6, 1995: 0.3, 2002: 0.35, 2008: 0.45, 2012: 0.6, 2017: 0.7, "2020-02": 1.0,
 }  # fmt: skip
 
-# The state's tolerance of markets, 0-1: grain trade banned before the famine; illegal but tolerated
-# in the 1990s; the 2002 reforms and legal general markets from March 2003; crackdowns 2005-2009
-# (grain-sale ban, age limits on women traders); markets shut after the November 2009 redenomination;
-# wide tolerance after 2012.
+# The state's policy toward markets, 0-1: grain trade banned before the famine and markets illegal through
+# the 1990s (they were tolerated because the state could not feed people: that part is not scheduled here,
+# it follows from hunger in `read_drivers`); the 2002 reforms and legal general markets from March 2003;
+# crackdowns 2005-2009 (grain-sale ban, age limits on women traders); markets shut after the November 2009
+# redenomination; wide tolerance after 2012.
 MARKET_TOLERANCE = {
-    1990: 0.1, 1994: 0.4, 1997: 0.5, "2002-07": 0.7, "2003-03": 0.85, "2005-10": 0.5, "2007-10": 0.4,
-    "2009-12": 0.05, "2010-03": 0.5, 2012: 0.8, 2014: 0.85,
+    1990: 0.1, "2002-07": 0.7, "2003-03": 0.85, "2005-10": 0.5, "2007-10": 0.4, "2009-12": 0.05,
+    "2010-03": 0.5, 2012: 0.8, 2014: 0.85,
 }  # fmt: skip
 
 # Stall fee, won per day. FACTS: 3-5 (1990s), 30-50 (2001), x10 after the 2002 reforms,
@@ -138,6 +154,8 @@ class Drivers:
     pds_coverage: float  # share of non-farm households the distribution reaches, 0-1
     food_aid_mt: float  # million tonnes a year
     wage_won_per_worker_month: float  # won of the day
+    state_grain_price_won_per_kg: float  # won of the day
+    procurement_price_won_per_kg: float  # won of the day
     state_economy_index: float  # 0-1
     sanctions: float  # 0-1
     border_enforcement: float  # 0-1

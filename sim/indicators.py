@@ -1,4 +1,4 @@
-"""Monthly outputs in real-world units (ODD 7.9): one value per indicator per month.
+"""Monthly outputs in real-world units (ODD 7.10): one value per indicator per month.
 
 `INDICATORS` names each output with its unit; `measure` computes them all from the world's state and
 the month's flows, and changes nothing (measuring twice gives the same values). Counts of agents are
@@ -28,6 +28,8 @@ INDICATORS: dict[str, str] = {
     "stalls": "stalls in open official markets",
     "grain_price_won_per_kg": "won per kg, household-weighted mean over towns",
     "grain_price_dispersion": "coefficient of variation of grain prices across towns with traders",
+    "grain_price_gap_three_cities": "(highest - lowest) / mean grain price in the capital and the two largest "
+    "border towns (the three cities of Daily NK's surveys)",
     "import_price_won_per_unit": "won per unit, household-weighted mean over towns",
     "import_price_dispersion": "coefficient of variation of import prices across towns with traders",
     "import_price_border_won": "won per unit, mean over border towns",
@@ -61,11 +63,21 @@ INDICATORS: dict[str, str] = {
     "trained_startups": "start-ups from training this month",
     "households_ended": "households that died out this month",
     "informal_income_share": "informal over total household income, last 12 months",
-    "wealth_gini": "Gini coefficient of household worth (cash, yuan, grain), sampled",
-    "money_won": "won held by all agents",
+    "wealth_gini": "Gini coefficient of household worth (won, yuan, dollars, grain), sampled",
+    "money_won": "won held by households, traders, smugglers and officials (not the state)",
+    "treasury_won": "won in the state's treasury",
+    "money_issued_won": "new won the state issued this month",
+    "state_revenue_won": "the state's revenue this month: shops, rations, fees, fines, loyalty, trade",
+    "state_spending_won": "the state's spending this month: wages and procurement",
+    "yuan_held": "yuan held by households and smugglers",
+    "dollars_held": "US dollars held by households",
+    "foreign_share_of_household_cash": "yuan and dollars over households' won, yuan and dollars (value)",
+    "inflation_monthly": "log change of the national grain price this month",
+    "expected_inflation_monthly": "households' expected monthly log change of grain prices",
+    "wage_in_grain_kg": "kg of grain the monthly state wage buys at the national market price",
+    "won_trust": "households' trust in the won (1 before the redenomination)",
+    "grain_imports_kg": "grain state trading companies brought in from China this month, kg",
 }
-
-GINI_SAMPLE = 20_000
 
 
 def _gini(values: np.ndarray) -> float:
@@ -82,6 +94,11 @@ def _price_summary(world: World, good: int, traders_in: np.ndarray) -> tuple[flo
     traded = world.prices[good][traders_in > 0]
     dispersion = float(traded.std() / traded.mean()) if len(traded) > 1 else 0.0
     return world.national_price(good), dispersion
+
+
+def _relative_gap(prices: np.ndarray) -> float:
+    """(highest - lowest) / mean of a few prices."""
+    return float((prices.max() - prices.min()) / prices.mean()) if len(prices) and prices.mean() > 0 else 0.0
 
 
 @njit(cache=True)
@@ -125,11 +142,12 @@ def measure(world: World) -> dict[str, float]:
     sample = world.gini_sample[h.active[world.gini_sample]]
     worth = (
         h.won[sample]
-        + h.yuan[sample] * world.money.won_per_yuan
+        + (h.yuan[sample] + h.dollars[sample] * world.now.yuan_per_dollar) * world.money.won_per_yuan
         + h.food_kg[sample] * world.prices[GRAIN][h.town[sample]]
     )
 
     yuan_per_dollar = world.now.yuan_per_dollar
+    foreign = (h.yuan.sum() + h.dollars.sum() * yuan_per_dollar) * world.money.won_per_yuan
     return {
         "population": population,
         "households": h.active.sum() * w,
@@ -146,6 +164,7 @@ def measure(world: World) -> dict[str, float]:
         "stalls": stalls_by_town.sum(),
         "grain_price_won_per_kg": grain_price,
         "grain_price_dispersion": grain_dispersion,
+        "grain_price_gap_three_cities": _relative_gap(world.prices[GRAIN][world.geo.survey_towns]),
         "import_price_won_per_unit": import_price,
         "import_price_dispersion": import_dispersion,
         "import_price_border_won": float(world.prices[IMPORTS][border].mean()),
@@ -180,7 +199,19 @@ def measure(world: World) -> dict[str, float]:
         "households_ended": tally.households_ended * w,
         "informal_income_share": informal / (formal + informal) if formal + informal > 0 else 0.0,
         "wealth_gini": _gini(worth),
-        "money_won": holdings(world, ["won"])["won"] * w,
+        "money_won": (holdings(world, ["won"])["won"] - world.money.treasury_won - world.money.state_trade_won) * w,
+        "treasury_won": world.money.treasury_won * w,
+        "money_issued_won": tally.money_issued_won * w,
+        "state_revenue_won": tally.state_revenue_won * w,
+        "state_spending_won": tally.state_spending_won * w,
+        "yuan_held": holdings(world, ["yuan"])["yuan"] * w,
+        "dollars_held": holdings(world, ["dollars"])["dollars"] * w,
+        "foreign_share_of_household_cash": foreign / (foreign + h.won.sum()) if foreign + h.won.sum() > 0 else 0.0,
+        "inflation_monthly": world.money.inflation,
+        "expected_inflation_monthly": world.money.expected_inflation,
+        "wage_in_grain_kg": world.now.wage_won_per_worker_month / grain_price if grain_price > 0 else 0.0,
+        "won_trust": world.money.won_trust,
+        "grain_imports_kg": ledger.this_month("grain_kg", "legal_imports") * w,
     }
 
 

@@ -71,9 +71,12 @@ def populate_households(world: World, rng: np.random.Generator) -> None:
         state_workers=~farm,
         free_woman=(members >= 2) & (rng.random(n) < p.free_woman_share),
         pds_priority=priority,
+        side_work_rank=rng.random(n),
         food_kg=need * np.where(farm, months_to_harvest + 1.0, rng.uniform(0.5, 1.5, n)),
         won=wage * p.initial_cash_months_of_wage * rng.lognormal(0.0, 0.8, n),
         intake_share=1.0,
+        # farm households are paid in kind at harvest: their usual month is a twelfth of a year's grain
+        usual_formal_income_won=np.where(farm, need * p.initial_grain_price_won_per_kg, wage),
         trader=NOBODY,
         smuggler=NOBODY,
     )
@@ -111,7 +114,7 @@ def build_world(p: Parameters, seed: int) -> World:
         officials=officials,
         markets=markets,
         prices=opening_prices(p, geo),
-        money=Money(won_per_yuan=p.initial_won_per_yuan),
+        money=Money(won_per_yuan=p.initial_won_per_yuan, national_grain_price=p.initial_grain_price_won_per_kg),
         ledger=Ledger({}),  # opened below, once the households are in
         home_towns=SortedGroups(np.zeros(0, np.int16), p.market_towns),
         gini_sample=np.zeros(0, np.int64),

@@ -23,13 +23,13 @@ from mesa.discrete_space import OrthogonalMooreGrid
 
 from sim import accounting
 from sim.agents import AGENT_TYPES, make_handles
-from sim.core.memory import reuse_freed_memory_for
+from sim.core.memory import reuse_freed_memory_for, too_large_for_this_machine
 from sim.core.schedule import month_label, month_start, to_month
 from sim.indicators import INDICATORS, market_snapshot, measure
 from sim.initialization import build_world
-from sim.parameters import Parameters
+from sim.parameters import ParameterError, Parameters
 from sim.processes.books import close_books, open_books
-from sim.processes.border import deliver_remittances, exchange_currency, import_legally, smuggle
+from sim.processes.border import deliver_remittances, import_legally, smuggle
 from sim.processes.enforcement import collect_stall_fees, crack_down, invest_official_funds, take_bribes
 from sim.processes.entry_exit import (
     enter_smuggling,
@@ -39,19 +39,23 @@ from sim.processes.entry_exit import (
     take_stalls,
 )
 from sim.processes.livelihood import births_and_deaths, dissolve_empty_households, eat, famine_deaths
+from sim.processes.money import exchange_currency, form_expectations, redenominate_currency, spend_state_budget
 from sim.processes.production import harvest
 from sim.processes.state import (
     deliver_food_aid,
     distribute_rations,
     pay_wages,
     read_drivers,
-    redenominate_currency,
     sell_in_state_shops,
 )
-from sim.processes.trade import sell_retail, settle_accounts, source_wholesale
+from sim.processes.trade import buy_local_services, sell_retail, settle_accounts, source_wholesale
 from sim.world import GOODS, Tally, World
 
 MIN_HOUSEHOLDS_PER_TOWN = 20  # below this, town markets are too thin to behave like the default scale's
+
+
+class HistoryWarning(UserWarning):
+    """A run reaches before or after the documented history, where the drivers hold their end values."""
 
 
 @contextmanager
@@ -84,6 +88,10 @@ class JangmadangModel(mesa.Model):
         super().__init__(seed=seed)
         self.p = p = Parameters.build(**parameters)
         self.seed = int(seed) if seed is not None else int(self.rng.integers(2**63))
+        if reason := too_large_for_this_machine(p.households):
+            raise ParameterError({"households": reason})
+        for message in p.beyond_history():
+            warnings.warn(message, HistoryWarning, stacklevel=2)
         reuse_freed_memory_for(array_bytes=8 * p.households)
         if p.households < MIN_HOUSEHOLDS_PER_TOWN * p.market_towns:
             warnings.warn(
@@ -184,9 +192,10 @@ class JangmadangModel(mesa.Model):
         deliver_food_aid(w)
         pay_wages(w)
         sell_in_state_shops(w)
-        # Production
+        # Production, and the rest of the state's budget spent
         harvest(w)
-        # Smuggling and remittances
+        spend_state_budget(w)
+        # Smuggling, remittances and the currency market
         deliver_remittances(w)
         exchange_currency(w)
         import_legally(w)
@@ -195,6 +204,8 @@ class JangmadangModel(mesa.Model):
         for good in GOODS:
             source_wholesale(w, good)
             sell_retail(w, good)
+        buy_local_services(w)
+        form_expectations(w)
         # Fees, bribes and crackdowns; profits to households; officials' stakes
         collect_stall_fees(w)
         take_bribes(w)
@@ -242,9 +253,11 @@ class JangmadangModel(mesa.Model):
 
     def market_timeseries(self) -> pd.DataFrame:
         """One row per town per simulated month: prices, traders, stalls, demand and supply."""
-        frames = []
-        for i, snapshot in enumerate(self.market_history):
-            frame = pd.DataFrame(snapshot)
-            frame.insert(0, "date", pd.Timestamp(month_start(self.start_month + i)))
-            frames.append(frame)
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        if not self.market_history:
+            return pd.DataFrame()
+        towns = len(self.market_history[0]["town"])
+        dates = pd.to_datetime([month_start(self.start_month + i) for i in range(len(self.market_history))])
+        columns = {"date": np.repeat(dates.to_numpy(), towns)}
+        for name in self.market_history[0]:
+            columns[name] = np.concatenate([snapshot[name] for snapshot in self.market_history])
+        return pd.DataFrame(columns)

@@ -5,7 +5,10 @@ schedules defined in `sim.drivers` and also fields here, so any of them can be o
 `JangmadangModel(households=5_000, sanctions=0.8)` runs with sanctions held at 0.8 throughout.
 
 Where a value comes from a documented figure, the comment names it (see ../shared/FACTS.md);
-"assumed" marks a behavioural parameter that calibration may change.
+"assumed" marks a behavioural parameter set by judgement, and "fitted" one of the free parameters of
+`sim/calibration/free_parameters.py`, set by `jangmadang fit` against the targets of seeds/targets.yaml
+(2026-12-03: 400 trials of 2 replicates from the first guesses, then 150 more from the best, all at the
+default 1:100 scale; the defaults are the best trial, so every run starts from the calibrated model).
 """
 
 from __future__ import annotations
@@ -84,58 +87,69 @@ class Parameters:
     market_towns: TownCount = 500  # places that can hold a market (387-468 official markets counted 2014-2018)
     border_town_share: Share = 0.08  # share of market towns on the border row (assumed)
     farm_household_share: Share = 0.37  # cooperative farm households (2008 census: ~39% rural)
-    free_woman_share: Share = 0.8  # households with a woman not assigned to a state workplace (assumed)
+    free_woman_share: Share = 0.6934  # households with a woman not assigned to a state workplace (fitted)
 
     # --- food and population -------------------------------------------------------------------
     grain_need_kg_per_person_day: NonNegative = 0.5  # food use; FAO/WFP's 5.3-5.5 Mt need adds feed, seed, losses
     hungry_below_need_share: Share = 0.7  # intake below this share of need counts as hunger (assumed)
+    starvation_below_need_share: Share = 0.32233  # famine deaths only below this share of need (fitted)
     food_buffer_months: NonNegative = 1.5  # grain households try to hold, in months of need (assumed)
     grain_spoilage_per_month: Share = 0.01  # share of stored grain lost per month (assumed)
     farm_retention_share: Share = 0.35  # harvest share farmers keep when the state procures in full
-    farm_sale_share_per_month: Share = 0.25  # share of their spare grain farmers bring to market (assumed)
+    farm_sale_share_per_month: Share = 0.14693  # share of their spare grain farmers bring to market (fitted)
     farm_price_elasticity: NonNegative = 2.0  # farmers hold back grain where it sells below the national price
     harvest_month: CalendarMonth = 10  # October
     birth_rate_per_person_year: NonNegative = 0.0175  # with deaths, ~0.85%/yr growth (2008 census)
     death_rate_per_person_year: NonNegative = 0.009  # background mortality
-    hunger_months_before_deaths: Months = 3  # months of hunger before famine deaths begin (assumed)
-    famine_death_rate_per_month: Share = 0.004  # monthly death risk of a member at zero intake (assumed)
+    hunger_months_before_deaths: Months = 1  # months of hunger before famine deaths begin (fitted)
+    famine_death_rate_per_month: Share = 0.00101  # monthly death risk of a member at zero intake (fitted)
 
     # --- money and prices ----------------------------------------------------------------------
     initial_grain_price_won_per_kg: Positive = 15.0  # early-1990s market grain (rice ~20-25, maize ~10 won/kg)
     initial_won_per_yuan: Positive = 20.0  # early-1990s unofficial rate, ~100 won per dollar
     import_unit_price_yuan: Positive = 10.0  # one unit = a bundle of Chinese consumer goods at Chinese wholesale
     initial_cash_months_of_wage: NonNegative = 2.0  # household cash at the start, in months of wages (assumed)
-    price_adjustment_rate: NonNegative = 0.3  # log price change per unit of log excess demand, per month (assumed)
-    max_price_change_per_month: NonNegative = 0.25  # cap on the monthly log price change (assumed)
+    price_adjustment_rate: NonNegative = 0.25055  # log price change per unit of log excess demand, per month (fitted)
+    max_price_change_per_month: NonNegative = 0.571  # bound on a month's log price change either way (fitted)
     max_markup_over_cost: AtLeastOne = 1.5  # a town's price stays below this times replacement cost plus margin
-    fx_adjustment_rate: NonNegative = 0.2  # the same for the won-yuan rate (assumed)
-    fx_arbitrage_pull: NonNegative = 0.3  # pull toward grain price parity with China, per month (assumed)
+    fx_adjustment_rate: NonNegative = 0.0014  # the same for the won-yuan rate (fitted)
+    fx_arbitrage_pull: NonNegative = 0.11857  # log gap to grain price parity with China closed a month (fitted)
     trader_margin_share: Margin = 0.15  # retail price over wholesale, as a share of retail (assumed)
     transport_cost_share_per_cell: NonNegative = 0.01  # carrying goods one 10 km cell adds this share of its price
     consumer_goods_spend_share: Share = 0.2  # share of cash left after food spent on imported goods a month
     import_unit_value_kg_grain: NonNegative = 20.0  # households pay up to this much grain for a unit of imports
-    state_shop_spend_share: Share = 0.3  # share of cash spent in state shops a month at full state supply
-    yuan_sale_share_per_month: Share = 0.5  # share of a household's yuan sold for won each month (assumed)
-    spare_cash_threshold_months: NonNegative = 3.0  # won beyond this many months of food needs is spare (assumed)
-    fx_saving_share: Share = 0.05  # share of spare won converted to yuan each month (assumed)
-    grain_saving_share: Share = 0.2  # share of spare won put into stored grain each month (assumed)
+    state_shop_spend_share: Share = 0.27955  # share of its cash a household would spend in state shops a month (fitted)
+    state_shop_supply_share_of_wages: NonNegative = 0.92597  # state shops' goods per won of full wages (fitted)
+    won_holding_months: NonNegative = 1.69191  # months of food needs kept in won at stable prices (fitted)
+    won_flight_per_inflation: NonNegative = 0.10418  # won kept x exp(-this x expected monthly inflation) (fitted)
+    expectation_adjustment_per_month: Share = 0.29846  # share of the gap to last month's inflation closed (fitted)
+    won_trust_recovery_per_month: Share = 0.07099  # share of lost trust in the won regained a month (fitted)
+    portfolio_adjustment_share: Share = 0.44408  # share of spare won changed for foreign cash a month (fitted)
+    dollar_share_of_foreign_savings: Share = 0.3  # dollars in households' foreign savings, the rest yuan (assumed)
+    grain_saving_share: Share = 0.43709  # share of spare won put into stored grain each month (fitted)
+    services_spend_share: Share = 0.49751  # won left after food and goods spent on local services (fitted)
+    side_work_share: Share = 0.9157  # non-farm households doing side work at full tolerance (fitted; at least the
+    # ~23% of state workers who run a private business, Kim Byung-Yeon 2017)
 
     # --- trading ------------------------------------------------------------------------------
     restock_share: Share = 0.8  # share of its cash a trader may spend on stock in a month (assumed)
     inventory_months: NonNegative = 1.5  # stock a trader restocks to, in months of last month's sales (assumed)
     working_capital_months: NonNegative = 2.0  # cash a business keeps, in months of sales (assumed)
-    household_draw_share: Share = 0.5  # share of a trader's profit handed to the household (assumed)
+    household_draw_share: Share = 0.88468  # share of a trader's profit handed to the household (fitted)
     startup_capital_share: Share = 0.5  # share of household cash put into a new trade (assumed)
-    min_trader_capital_kg: NonNegative = 20.0  # a trader worth less than this much grain is failing (assumed)
+    min_trader_capital_kg: NonNegative = 56.62496  # a trader worth less than this much grain is failing (fitted)
     months_failing_before_exit: Count = 3
     base_entry_rate_per_month: Share = 0.0003  # households starting to trade with no push or pull (assumed)
-    necessity_entry_rate_per_month: Share = 0.15  # extra rate for hungry households (assumed)
-    opportunity_entry_rate_per_month: Share = 0.03  # extra rate where traders out-earn state jobs (assumed)
+    necessity_entry_rate_per_month: Share = 0.36981  # extra rate for hungry households (fitted)
+    opportunity_entry_rate_per_month: Share = 0.09423  # extra rate where traders out-earn state jobs (fitted)
     entry_exploration_share: Share = 1.0  # new traders picking their good at random, not by their town's profit
     known_markets_without_phone: Count = 5  # markets a trader without a phone knows prices of (assumed)
+    sourcing_rounds: Count = 3  # times a trader looks for goods in a month when its source sold out (assumed)
+    source_price_spread: NonNegative = 0.17775  # buy where delivered prices are this close to the cheapest (fitted)
     trader_phone_adoption_multiplier: NonNegative = 3.0  # traders adopt phones this many times the national rate
 
     # --- fees, bribes and crackdowns -------------------------------------------------------------
+    tolerance_forced_by_hunger: NonNegative = 0.95858  # tolerance forced by hunger per share hungry (fitted)
     bribe_share_of_sales: Share = 0.03  # monthly protection paid to the market official (assumed)
     bribe_protection: Share = 0.6  # a paid bribe cuts the risk of being caught or seized by this share
     crackdown_rate_per_month: Share = 0.3  # chance of a crackdown in a town per month at zero tolerance
@@ -145,7 +159,7 @@ class Parameters:
     caught_exit_prob: Share = 0.5  # chance a caught trader gives up
     market_closure_tolerance: Share = 0.3  # crackdowns below this tolerance close the official market
     market_closure_months: Months = 3
-    closed_market_trade_share: Share = 0.3  # trade a closed market keeps, in alleys and homes
+    closed_market_trade_share: Share = 0.31822  # trade a closed market keeps, in alleys and homes (fitted)
     min_stalls_per_market: NonNegative = 100.0  # stalls (real) for a town's market to count as an official market
     official_investment_share_per_month: Share = 0.05  # share of an official's cash invested in traders
     official_stake_return_per_month: Share = 0.03  # return on an official's stake, paid by the trader
@@ -164,7 +178,8 @@ class Parameters:
     smuggler_bribe_share_of_load: Share = 0.1  # bribe to the border guard per crossing (assumed)
     arrest_months: Months = 6
     arrest_exit_prob: Share = 0.5
-    legal_import_yuan_per_household_month: NonNegative = 20.0  # state trading companies' consumer imports (assumed)
+    legal_import_yuan_per_household_month: NonNegative = 4.34123  # state trading companies' consumer imports (fitted)
+    grain_import_kg_per_person_month: NonNegative = 0.15989  # their grain imports at most, where they pay (fitted)
     state_import_markup: NonNegative = 0.3  # state trading companies sell at landed cost plus this share (assumed)
     border_block_at_closure: Share = 0.9  # share of legal trade and remittances stopped by a closed border
     border_block_exponent: NonNegative = 3.0  # enforcement blocks little until it nears closure (assumed)
@@ -172,7 +187,7 @@ class Parameters:
     # --- the 2009 currency redenomination --------------------------------------------------------
     redenomination_date: MonthDate = "2009-12"  # 30 November 2009
     redenomination_ratio: Positive = 100.0  # 100 old won to 1 new won
-    redenomination_cap_old_won: NonNegative = 150_000.0  # old won exchanged at the full rate per holder (reported)
+    redenomination_cap_old_won: NonNegative = 150_000.0  # old won per person exchanged at the full rate (reported)
     redenomination_excess_ratio: Positive = 1_000.0  # old won per new won above the cap (assumed)
 
     # --- drivers: schedules over the history (sim.drivers) ---------------------------------------
@@ -181,6 +196,8 @@ class Parameters:
     pds_coverage: ShareSchedule = _schedule(drivers.PDS_COVERAGE)
     food_aid_mt: AmountSchedule = _schedule(drivers.FOOD_AID_MT)
     wage_won_per_worker_month: AmountSchedule = _schedule(drivers.WAGE_WON_PER_WORKER_MONTH)
+    state_grain_price_won_per_kg: AmountSchedule = _schedule(drivers.STATE_GRAIN_PRICE_WON_PER_KG)
+    procurement_price_won_per_kg: AmountSchedule = _schedule(drivers.PROCUREMENT_PRICE_WON_PER_KG)
     state_economy_index: ShareSchedule = _schedule(drivers.STATE_ECONOMY_INDEX)
     sanctions: ShareSchedule = _schedule(drivers.SANCTIONS)
     border_enforcement: ShareSchedule = _schedule(drivers.BORDER_ENFORCEMENT)
@@ -235,6 +252,28 @@ class Parameters:
     def as_kwargs(self) -> dict[str, Any]:
         """Every parameter by name, as keyword arguments for `JangmadangModel`."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def beyond_history(self) -> list[str]:
+        """Warnings for a span that reaches before or after the documented history the drivers describe
+        (`drivers.HISTORY`): there each driver holds its first or its last value. Empty inside it."""
+        schedules = {f.name: getattr(self, f.name) for f in fields(self) if isinstance(getattr(self, f.name), Schedule)}
+        first, last = (to_month(date) for date in drivers.HISTORY)
+        start, end = to_month(self.start), to_month(self.end)
+        dated = {name: schedule for name, schedule in schedules.items() if len(schedule.months) > 1}
+        warnings = []
+        if start < first:
+            names = ", ".join(dated)
+            warnings.append(
+                f"start {self.start} is {(first - start) / 12:.1f} years before the documented history "
+                f"({drivers.HISTORY[0]}); the drivers hold their {drivers.HISTORY[0]} values before it ({names})"
+            )
+        if end > last:
+            held = ", ".join(f"{name} from {month_label(s.months[-1])}" for name, s in dated.items())
+            warnings.append(
+                f"end {self.end} is {(end - last) / 12:.1f} years past the documented history "
+                f"({drivers.HISTORY[1]}); the drivers hold their last values after it ({held})"
+            )
+        return warnings
 
     @property
     def weight(self) -> float:

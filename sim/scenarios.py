@@ -177,11 +177,23 @@ def _read(path: Path, texts: dict[str, str]) -> tuple[Path, ScenarioFile]:
         item = error.errors()[0]
         field = ".".join(str(part) for part in item["loc"])
         if item["type"] == "extra_forbidden":
-            close = difflib.get_close_matches(field, list(ScenarioFile.model_fields), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             allowed = ", ".join(ScenarioFile.model_fields)
-            raise ScenarioError(f"{path}: {field}: unknown key{hint}; the keys are {allowed}.") from None
+            raise ScenarioError(
+                f"{path}: {field}: unknown key{_where_it_belongs(field)}; the keys are {allowed}."
+            ) from None
         raise ScenarioError(f"{path}: {field}: {item['msg']}, got {item.get('input')!r}.") from None
+
+
+def _where_it_belongs(key: str) -> str:
+    """A hint for an unknown top-level key: the section a driver or parameter of that name (or a close one)
+    goes under, or the top-level key it is probably a misspelling of."""
+    for name in [key, *difflib.get_close_matches(key, DRIVERS | SCALARS, n=1, cutoff=0.8)]:
+        kind, section = ("driver", "drivers") if name in DRIVERS else ("parameter", "parameters")
+        if name in DRIVERS | SCALARS:
+            what = f"{name!r} is a {kind};" if name == key else f"did you mean the {kind} {name!r}?"
+            return f" ({what} {section} go under '{section}:', as '{section}: {{{name}: ...}}')"
+    close = difflib.get_close_matches(key, list(ScenarioFile.model_fields), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _check_section(path: Path, section: str, name: str) -> None:

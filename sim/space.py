@@ -27,6 +27,14 @@ class Geography:
     def border(self) -> np.ndarray:
         return self.y == 0
 
+    @property
+    def survey_towns(self) -> np.ndarray:
+        """The capital and the two largest border towns: the model's Pyongyang, Sinuiju and Hyesan, the
+        three cities whose market prices Daily NK reports side by side."""
+        border = np.flatnonzero(self.border)
+        largest_border = border[np.argsort(-self.size_weight[border], kind="stable")[:2]]
+        return np.concatenate([[self.capital], largest_border])
+
 
 def place_towns(
     rng: np.random.Generator,

@@ -48,16 +48,22 @@ HOUSEHOLD_COLUMNS = {
     "state_workers": Column(np.int16, "members with a state job and wage"),
     "free_woman": Column(np.bool_, "has a woman not assigned to a state workplace, free to trade"),
     "pds_priority": Column(np.float32, "rank in the public distribution queue (lower is served first)"),
+    "side_work_rank": Column(np.float32, "does side work (services, crafts) while the side-work share exceeds this"),
     "food_kg": Column(np.float64, "grain in store, kg"),
     "won": Column(np.float64, "cash in won"),
-    "yuan": Column(np.float64, "foreign cash, yuan (dollars are counted at the world cross rate)"),
+    "yuan": Column(np.float64, "foreign cash, yuan"),
+    "dollars": Column(np.float64, "foreign cash, US dollars"),
     "intake_share": Column(np.float32, "last month's grain eaten over need"),
     "hungry_months": Column(np.int16, "consecutive months below the hunger line"),
     "remittance_family": Column(np.bool_, "has a defector abroad who sends money"),
     "trader": Column(np.int32, "row of its trading member in the trader table, or NOBODY"),
     "smuggler": Column(np.int32, "row of its smuggling member in the smuggler table, or NOBODY"),
-    "income_formal_won": Column(np.float32, "this month: wages, rations and farm distribution at market value, won"),
+    "income_formal_won": Column(
+        np.float32,
+        "this month: wages, procurement pay, ration subsidy, farm distribution at market value, won",
+    ),
     "income_informal_won": Column(np.float32, "this month: trade, sales, smuggling and remittances, won"),
+    "usual_formal_income_won": Column(np.float32, "formal income in a usual month (a moving average over a year)"),
 }
 
 TRADER_COLUMNS = {
@@ -66,11 +72,12 @@ TRADER_COLUMNS = {
     "woman": Column(np.bool_, "the trading member is a woman"),
     "good": Column(np.int8, "GRAIN (0) or IMPORTS (1)"),
     "won": Column(np.float64, "working capital in cash, won"),
+    "yuan": Column(np.float64, "working capital in foreign cash (buyers pay in it too), yuan"),
     "stock": Column(np.float64, "goods held, kg or units"),
     "phone_rank": Column(np.float32, "has a phone while the traders' phone share exceeds this"),
     "stall": Column(np.bool_, "holds a stall in the town's official market (pays fees); else a cart or alley"),
     "official_stake_won": Column(np.float64, "capital invested by the town's official, won"),
-    "worth_at_start_won": Column(np.float64, "cash plus stock at wholesale value when the month began, won"),
+    "worth_at_start_won": Column(np.float64, "cash (foreign at the rate) and stock at wholesale when the month began"),
     "sales_won": Column(np.float64, "this month's retail revenue, won"),
     "bought_won": Column(np.float64, "this month's wholesale purchases, transport included, won"),
     "sold_units": Column(np.float64, "this month's retail sales, kg or units"),
@@ -102,7 +109,8 @@ OFFICIAL_COLUMNS = {
 MARKET_COLUMNS = {  # what changes in a town; where it is and whether it is on the border is in `geo`
     "town": Column(np.int32, "the town (row number)"),
     "closed_until": Column(np.int32, "month number the official market reopens after a closure"),
-    "state_stock": Column(np.float64, "legal imports held by state trading companies for wholesale, units"),
+    "state_imports": Column(np.float64, "consumer goods imported by state trading companies, for sale, units"),
+    "state_grain_kg": Column(np.float64, "grain imported by state trading companies, for sale, kg"),
 }
 
 
@@ -112,11 +120,18 @@ def new_table(columns: dict[str, Column], capacity: int) -> AgentTable:
 
 @dataclass(eq=False)
 class Money:
-    """Money outside the agent tables: the won's market rate and the state trading companies' accounts."""
+    """Money outside the agent tables: the won's market rate, the state's accounts and what households
+    expect of prices."""
 
     won_per_yuan: float  # market exchange rate
+    national_grain_price: float  # last month's, won per kg, the reference of the month's inflation
+    treasury_won: float = 0.0  # the state budget's cash: revenue comes in, spending goes out
     state_trade_won: float = 0.0  # the state companies' won revenue, spent on yuan the next month
+    state_trade_yuan: float = 0.0  # what buyers paid them in foreign cash, for their imports
     state_import_bill_yuan: float = 0.0  # what the goods they sold cost abroad
+    expected_inflation: float = 0.0  # households' expectation of the monthly rise of grain prices (log)
+    inflation: float = 0.0  # last month's rise of the national grain price (log)
+    won_trust: float = 1.0  # how far households trust the won not to be taken from them (1: fully)
 
 
 @dataclass(eq=False)
@@ -142,6 +157,11 @@ class Tally:
     A field per quantity: a mistyped name is an error, not a silent zero.
     """
 
+    money_issued_won: float = 0.0  # new money the state issued to cover what its revenue did not
+    state_revenue_won: float = 0.0  # shops, rations, fees, fines, loyalty payments, state trade
+    state_spending_won: float = 0.0  # wages and procurement
+    transport_won: float = 0.0  # paid to carriers
+    services_won: float = 0.0  # spent on local services and crafts
     remittances_yuan: float = 0.0  # sent by defectors, before broker fees
     fx_traded_yuan: float = 0.0  # changed for won on the currency market
     smuggled_yuan: float = 0.0  # goods bought in China by smugglers
@@ -195,6 +215,8 @@ class World:
     book: MarketBook = field(init=False)
     tally: Tally = field(default_factory=Tally)
     trader_phone_share: float = 0.0  # share of traders with a phone this month
+    tolerance: float = 0.0  # the state's tolerance of markets this month: its policy, and what hunger forces
+    hunger_share: float = 0.0  # share of persons eating below the hunger line last month
     residents_per_town: np.ndarray = field(init=False)  # active households per town
     incomes: np.ndarray = field(init=False)  # formal and informal income of the last months, oldest first
 

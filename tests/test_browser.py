@@ -143,17 +143,30 @@ def test_step_advances_the_date(page):
 def test_slider_and_reset_rebuild_the_model_with_the_new_parameters(page):
     info = page.get_by_text(re.compile(r"households in \d+ towns"))
     assert "58,875 households" in info.inner_text() and "peak sanctions 1.00" in info.inner_text()
+    assert page.get_by_text("Sanctions × 1", exact=True).is_visible()  # each slider's value is shown
     sanctions = page.locator(".v-input", has_text="Sanctions ×").get_by_role("slider")
     sanctions.focus()
     page.keyboard.press("Home")  # the slider's minimum: no sanctions at all
     assert sanctions.get_attribute("aria-valuenow") == "0"
+    page.get_by_text("Sanctions × 0", exact=True).wait_for(timeout=5_000)  # shown before Reset applies it
     households = page.locator(".v-input", has_text="Households (scale)").get_by_role("slider")
     households.focus()
     page.keyboard.press("Home")
     page.get_by_role("button", name="Reset").click()
-    page.get_by_text(re.compile("5,000 households")).wait_for(timeout=STEP_SECONDS * 1000)
+    page.get_by_text(re.compile("5,000 households in")).wait_for(timeout=STEP_SECONDS * 1000)
     assert "peak sanctions 0.00" in info.inner_text()
     press_step(page, 0)
+    assert page.errors == []
+
+
+def test_inspecting_a_town_shows_its_figures(page):
+    press_step(page, 0)
+    page.locator(".v-select", has_text="Inspect a town").click()
+    page.get_by_role("option").first.click()  # the largest town, the capital
+    for figure in ("Grain price:", "Traders:", "Stalls:", "Households:"):
+        page.get_by_text(figure).first.wait_for(timeout=10_000)
+    assert "won/kg" in page.get_by_text("Grain price:").first.inner_text()
+    page.screenshot(path=SCREENSHOTS / "browser_town_inspected.png", full_page=True)
     assert page.errors == []
 
 

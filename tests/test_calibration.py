@@ -42,6 +42,18 @@ def test_target_statistics_on_a_hand_made_series():
     assert mean.value(series) == 2.0 and mean.passes(2.0) and mean.miss(2.0) == 0
     assert last.value(series) == 4.0 and not last.passes(4.0) and last.miss(4.0) == pytest.approx(0.2)
     assert ratio.value(series) == 4.0 and ratio.miss(4.0) == pytest.approx(1.5)
+    change = mean.model_copy(
+        update={"statistic": "change", "period": ("1992-01", "1992-12"), "reference": ("1990-01", "1991-12")}
+    )
+    assert change.value(series) == 2.0
+
+
+def test_a_log_scale_target_measures_its_miss_in_factors():
+    price = Target(name="p", figure="f", output="x", statistic="mean", period=("1990-01", "1990-12"),
+                   band=(100.0, 400.0), scale_of_miss="log", basis="")  # fmt: skip
+    assert price.miss(200.0) == 0.0
+    assert price.miss(800.0) == pytest.approx(0.5) and price.miss(50.0) == pytest.approx(0.5)  # a factor 2 out
+    assert price.miss(0.0) == 10.0
 
 
 def test_the_simulation_never_reads_the_targets(tmp_path):
@@ -105,6 +117,11 @@ def test_sensitivity_writes_mu_star_for_every_parameter_and_target(tmp_path):
     assert (table["mu_star"] >= 0).all() and (tmp_path / "sensitivity.png").is_file()
 
 
-def test_the_shipped_fitted_baseline_loads():
-    fitted = load_scenario("baseline_fitted")
-    assert fitted.settings["parameters"] and "fit" in fitted.description
+def test_the_baseline_is_the_calibrated_model_with_its_free_parameters_in_bounds():
+    """The fitted values are the defaults: the baseline scenario changes none of them."""
+    from sim import Parameters
+
+    baseline = load_scenario("baseline")
+    assert not set(FREE_PARAMETERS) & set(baseline.settings["parameters"])
+    for name, free in FREE_PARAMETERS.items():
+        assert free.low <= getattr(Parameters(), name) <= free.high, name

@@ -21,7 +21,7 @@ def test_run_writes_the_series_the_town_table_and_the_dashboard(tmp_path):
     series = pd.read_csv(tmp_path / "timeseries.csv")
     assert len(series) == 72 and series["date"].iloc[0] == "1990-01" and series["date"].iloc[-1] == "1995-12"
     assert {"population", "market_reliance_share", "won_per_yuan", "hunger_rate"} <= set(series.columns)
-    towns = pd.read_csv(tmp_path / "markets.csv")
+    towns = pd.read_parquet(tmp_path / "markets.parquet")
     assert len(towns) == 72 * 500
     png = (tmp_path / "dashboard.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 50_000

@@ -9,7 +9,7 @@ from sim.accounting import check_accounts, holdings
 from sim.core.groupby import SortedGroups
 from sim.core.schedule import to_month
 from sim.processes.books import open_books
-from sim.processes.border import _draw_near_border, deliver_remittances, exchange_currency, import_legally, smuggle
+from sim.processes.border import _draw_near_border, deliver_remittances, import_legally, smuggle
 from sim.processes.enforcement import collect_stall_fees, crack_down, invest_official_funds, take_bribes
 from sim.processes.entry_exit import (
     enter_smuggling,
@@ -20,13 +20,13 @@ from sim.processes.entry_exit import (
     take_stalls,
 )
 from sim.processes.livelihood import births_and_deaths, dissolve_empty_households, eat, famine_deaths
+from sim.processes.money import exchange_currency, redenominate_currency, spare_cash, won_kept_per_member
 from sim.processes.production import harvest
 from sim.processes.state import (
     deliver_food_aid,
     distribute_rations,
     pay_wages,
     read_drivers,
-    redenominate_currency,
     sell_in_state_shops,
 )
 from sim.processes.trade import excess_demand_step, fill_empty_sides, sell_retail, settle_accounts, source_wholesale
@@ -54,7 +54,7 @@ def add_smugglers(world, count, town=0, **columns):
 
 
 def test_rations_reach_the_front_of_the_queue(world):
-    everyone_in_town(world, farm=False, members=4, food_kg=0.0)
+    everyone_in_town(world, farm=False, members=4, food_kg=0.0, won=1_000.0)
     h = world.households
     h.pds_priority = np.linspace(0.0, 0.99, len(h))
     set_drivers(world, pds_coverage=0.5, ration_g_per_person_day=500.0)
@@ -69,7 +69,7 @@ def test_a_ration_cut_lowers_food_intake(farm):
     intake = {}
     for ration in (600.0, 200.0):
         world = hand_built_world()
-        everyone_in_town(world, farm=farm, members=3, food_kg=0.0, pds_priority=0.0)
+        everyone_in_town(world, farm=farm, members=3, food_kg=0.0, pds_priority=0.0, won=1_000.0)
         set_drivers(world, pds_coverage=1.0, ration_g_per_person_day=ration)
         distribute_rations(world)
         eat(world)
@@ -80,12 +80,16 @@ def test_a_ration_cut_lowers_food_intake(farm):
         assert intake[200.0] < intake[600.0] and intake[200.0] == pytest.approx(200 / 500, rel=1e-5)
 
 
-def test_wages_are_new_money_scaled_by_the_working_state(world):
+def test_wages_come_from_the_treasury_and_what_it_lacks_is_issued(world):
+    n = len(world.households)
+    world.money.treasury_won = 10.0 * n
     everyone_in_town(world, won=0.0, farm=False, state_workers=1)
     set_drivers(world, wage_won_per_worker_month=100.0, state_economy_index=0.25)
     pay_wages(world)
     assert np.allclose(world.households.won, 25.0)
-    assert world.ledger.this_month("won", "state_wages") == pytest.approx(25.0 * len(world.households))
+    assert world.money.treasury_won == 0.0
+    assert world.ledger.this_month("won", "money_issued") == pytest.approx(15.0 * n)
+    check_accounts(world)
 
 
 def test_harvest_comes_in_october_and_feeds_farmers_first(world):
@@ -176,9 +180,10 @@ def test_a_town_with_no_trader_prices_as_if_the_countrys_traders_were_spread_by_
     Town 2's price moves the same way in both: its empty side counts as its share of the country's."""
     moves = []
     for homes in ([0, 1, 2, 3], [0, 1, 15, 16]):
-        world = hand_built_world()
+        world = hand_built_world(price_adjustment_rate=0.05, max_price_change_per_month=0.5)  # a move inside the cap
         everyone_in_town(world, town=np.repeat([1, 2], 15), won=10_000.0, food_kg=0.0, members=3, farm=False)
         add_traders(world, homes, stock=40.0)
+        world.households.won = 10_000.0  # the traders' households as rich as the others
         before = world.prices[GRAIN][2]
         sell_retail(world, GRAIN)
         moves.append(np.log(world.prices[GRAIN][2] / before))
@@ -195,16 +200,42 @@ def test_an_empty_side_is_the_towns_share_of_the_countrys_but_state_stocks_stay_
     assert supply.tolist() == pytest.approx([0.0, 9.0, 2.0])  # 2/3 of the agents' 3, not of all 9
 
 
-def test_currency_market_conserves_money_and_the_won_falls_when_yuan_are_scarce(world):
-    world.households.yuan = 10.0
-    world.households.won = 0.0
+def test_households_short_of_won_sell_foreign_cash_and_the_won_falls_when_yuan_are_scarce():
+    world = hand_built_world(fx_arbitrage_pull=0.0)  # the currency market alone, no pull toward grain parity
+    everyone_in_town(world, won=0.0, yuan=10.0, dollars=1.0)
     add_smugglers(world, 5, won=1e7, yuan=0.0)
     before, rate = holdings(world), world.money.won_per_yuan
     exchange_currency(world)
     after = holdings(world)
-    assert after["won"] == pytest.approx(before["won"]) and after["yuan"] == pytest.approx(before["yuan"])
+    assert after["won"] == pytest.approx(before["won"])
+    # the dollars households sold were changed into yuan abroad, at the world rate
+    cross = world.now.yuan_per_dollar
+    assert after["yuan"] + cross * after["dollars"] == pytest.approx(before["yuan"] + cross * before["dollars"])
     assert world.money.won_per_yuan > rate
-    assert world.households.yuan.sum() == pytest.approx(5.0 * len(world.households))  # half of their yuan sold
+    h = world.households
+    assert (h.won > 0).all() and (h.yuan < 10.0).all() and (h.dollars < 1.0).all()
+    assert h.yuan[0] / 10.0 == pytest.approx(h.dollars[0] / 1.0)  # yuan and dollars sold alike
+
+
+def test_households_with_won_to_spare_move_a_share_of_it_into_yuan_and_dollars(world):
+    add_smugglers(world, 5, won=0.0, yuan=1e9)  # plenty of yuan on offer
+    everyone_in_town(world, won=1e6, yuan=0.0, dollars=0.0)
+    spare = spare_cash(world)
+    exchange_currency(world)
+    h, p = world.households, world.p
+    assert h.won == pytest.approx(1e6 - p.portfolio_adjustment_share * spare)
+    dollar_share = p.dollar_share_of_foreign_savings
+    assert h.dollars * world.now.yuan_per_dollar == pytest.approx(dollar_share / (1 - dollar_share) * h.yuan)
+    check_accounts(world)
+
+
+def test_households_keep_less_won_when_they_expect_inflation_or_distrust_the_won(world):
+    calm = won_kept_per_member(world).copy()
+    world.money.expected_inflation = 0.1
+    flight = won_kept_per_member(world)
+    assert flight == pytest.approx(calm * np.exp(-world.p.won_flight_per_inflation * 0.1))
+    world.money.expected_inflation, world.money.won_trust = 0.0, 0.5
+    assert won_kept_per_member(world) == pytest.approx(0.5 * calm)
 
 
 def test_stall_fees_are_paid_by_stall_holders_in_open_markets_only(world):
@@ -255,10 +286,11 @@ def test_officials_invest_in_their_towns_traders(world):
     assert holdings(world)["won"] == pytest.approx(before + loyalty)
 
 
-def test_famine_deaths_only_after_months_of_hunger(world):
+def test_famine_deaths_only_after_months_of_hunger():
+    world = hand_built_world(famine_death_rate_per_month=0.1, hunger_months_before_deaths=6)
     everyone_in_town(world, members=100, intake_share=0.0)
     h = world.households
-    h.hungry_months = np.where(np.arange(len(h)) < 10, 12, 1)
+    h.hungry_months = np.where(np.arange(len(h)) < 10, 12, 5)
     famine_deaths(world)
     assert (h.members[10:] == 100).all()
     assert (h.members[:10] < 100).any()
@@ -296,7 +328,7 @@ def test_gain_is_judged_by_the_countrys_traders_in_every_town():
     # Town 1's traders draw a lot, town 2's nothing: the country's mean is what both towns see.
     for draws, enter in (([50.0, 50.0, 0.0], True), ([50.0, 0.0, 0.0], False)):
         world = hand_built_world(households=2_000, base_entry_rate_per_month=0.0, opportunity_entry_rate_per_month=0.5)
-        everyone_in_town(world, town=1, free_woman=False, won=100.0, hungry_months=0, income_formal_won=20.0)
+        everyone_in_town(world, town=1, free_woman=False, won=100.0, hungry_months=0, usual_formal_income_won=20.0)
         world.households.town[1_000:] = 2
         world.home_towns = SortedGroups(world.households.town, world.n_towns)
         set_drivers(world, market_tolerance=1.0)
@@ -315,11 +347,11 @@ def test_each_household_enters_at_its_own_rate():
     # draw jumps between candidates at the highest rate and thins them, so each class must keep its rate.
     rates = {"base_entry_rate_per_month": 0.01, "necessity_entry_rate_per_month": 0.05}
     world = hand_built_world(households=40_001, opportunity_entry_rate_per_month=0.02, **rates)
-    everyone_in_town(world, free_woman=True, won=100.0, hungry_months=0, income_formal_won=100.0)
+    everyone_in_town(world, free_woman=True, won=100.0, hungry_months=0, usual_formal_income_won=100.0)
     add_traders(world, [0], draw_won=[50.0])
     h = world.households
     h.hungry_months[1:20_001] = 1
-    h.income_formal_won[1:10_001] = h.income_formal_won[20_001:30_001] = 10.0  # below the traders' draw
+    h.usual_formal_income_won[1:10_001] = h.usual_formal_income_won[20_001:30_001] = 10.0  # below the traders' draw
     set_drivers(world, market_tolerance=0.5)
     enter_trade(world)
     entered = np.zeros(len(h), dtype=bool)
@@ -347,13 +379,14 @@ def test_a_failing_trader_leaves_after_its_grace_months(world):
     assert world.traders.active[1]
 
 
-def test_redenomination_divides_by_100_and_punishes_hoards():
+def test_redenomination_divides_by_100_up_to_a_cap_per_person_and_costs_trust():
     world = hand_built_world(redenomination_date="1995-01")
     won = np.zeros(len(world.households))
-    won[:2] = [50_000.0, 1_150_000.0]
-    everyone_in_town(world, won=won)
+    won[:2] = [50_000.0, 1_150_000.0]  # households of two: capped at 300,000 each
+    everyone_in_town(world, won=won, members=2)
     redenominate_currency(world)
-    assert world.households.won[:2].tolist() == pytest.approx([500.0, 1_500.0 + 1_000.0])
+    assert world.households.won[:2].tolist() == pytest.approx([500.0, 3_000.0 + 850.0])
+    assert world.money.won_trust == pytest.approx(4_350.0 / 12_000.0)  # what households' won kept of its value
     check_accounts(world)
 
 
@@ -387,12 +420,18 @@ def test_food_aid_goes_to_hungry_households_by_members(world):
     assert h.food_kg.sum() * world.weight == pytest.approx(0.001e9 / 12)
 
 
-def test_state_shops_take_a_share_of_cash_while_they_have_goods(world):
-    everyone_in_town(world, won=100.0)
-    set_drivers(world, state_economy_index=0.5)
-    sell_in_state_shops(world)
-    assert np.allclose(world.households.won, 100.0 * (1 - 0.3 * 0.5))
-    assert world.ledger.this_month("won", "state_shops") == pytest.approx(-15.0 * len(world.households))
+def test_state_shops_sell_what_state_enterprises_make_and_the_money_goes_to_the_treasury(world):
+    everyone_in_town(world, won=100.0, state_workers=1)
+    set_drivers(world, state_economy_index=0.5, wage_won_per_worker_month=100.0)
+    p, n = world.p, len(world.households)
+    sell_in_state_shops(world)  # households would spend 30; the shops have 0.7 x 100 x 0.5 = 35 a household
+    assert np.allclose(world.households.won, 100.0 * (1 - p.state_shop_spend_share))
+    assert world.money.treasury_won == pytest.approx(100.0 * p.state_shop_spend_share * n)
+    world.money.treasury_won = 0.0
+    everyone_in_town(world, won=1_000.0, state_workers=1)
+    sell_in_state_shops(world)  # now they would spend 300 and the shops have 35
+    assert world.money.treasury_won == pytest.approx(p.state_shop_supply_share_of_wages * 100.0 * 0.5 * n)
+    check_accounts(world)
 
 
 def test_remittances_reach_families_through_brokers_and_stop_at_a_closed_border():
@@ -419,16 +458,31 @@ def test_legal_imports_top_border_stocks_up_to_a_capacity_that_sanctions_cut():
         world = hand_built_world()
         set_drivers(world, sanctions=sanctions, border_enforcement=0.0)
         import_legally(world)
-        stock = world.markets.state_stock
+        stock = world.markets.state_imports
         assert (stock[~world.geo.border] == 0).all()
         stocked[sanctions] = stock.sum()
         import_legally(world)  # nothing sold: nothing more imported
-        assert world.markets.state_stock.sum() == pytest.approx(stocked[sanctions])
-    assert stocked[0.0] == pytest.approx(20.0 * 30 / 10.0)
+        assert world.markets.state_imports.sum() == pytest.approx(stocked[sanctions])
+    assert stocked[0.0] == pytest.approx(world.p.legal_import_yuan_per_household_month * 30 / 10.0)
     assert stocked[1.0] == pytest.approx(0.1 * stocked[0.0])
 
 
-def test_settlement_hands_profit_and_spare_cash_to_the_household(world):
+def test_state_companies_import_grain_only_where_it_sells_above_its_landed_cost(world):
+    set_drivers(world, sanctions=0.0, border_enforcement=0.0, china_grain_price_yuan_per_kg=1.0)
+    landed = world.money.won_per_yuan * (1 + world.p.state_import_markup)
+    world.prices[GRAIN] = 0.9 * landed  # below the landed cost once the traders' margin is off
+    import_legally(world)
+    assert world.markets.state_grain_kg.sum() == 0.0
+    world.prices[GRAIN] = 2.0 * landed
+    import_legally(world)
+    persons = world.households.members.sum()
+    assert world.markets.state_grain_kg.sum() == pytest.approx(world.p.grain_import_kg_per_person_month * persons)
+    assert (world.markets.state_grain_kg[~world.geo.border] == 0).all()
+    check_accounts(world)
+
+
+def test_settlement_hands_profit_and_spare_cash_to_the_household():
+    world = hand_built_world(household_draw_share=0.5, working_capital_months=2.0)
     everyone_in_town(world, won=0.0)
     add_traders(world, [0, 1], won=[1_000.0, 1_000.0], worth_at_start_won=[900.0, 900.0])
     world.traders.sales_won = [1_000.0, 100.0]  # keeps 2 months of sales as working capital
@@ -438,10 +492,10 @@ def test_settlement_hands_profit_and_spare_cash_to_the_household(world):
     assert world.households.won[[0, 1]].tolist() == pytest.approx([50.0, 800.0])
 
 
-def test_births_go_to_fed_households_and_are_booked():
+def test_births_go_to_households_not_starving_and_are_booked():
     world = hand_built_world(birth_rate_per_person_year=6.0, death_rate_per_person_year=0.0)
-    everyone_in_town(world, members=10, hungry_months=0)
-    world.households.hungry_months[:15] = 2
+    everyone_in_town(world, members=10, intake_share=0.65)  # hungry (below 0.7) but not starving
+    world.households.intake_share[:15] = 0.2  # starving
     births_and_deaths(world)
     h = world.households
     assert (h.members[:15] == 10).all() and h.members[15:].sum() > 150

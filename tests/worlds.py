@@ -71,7 +71,7 @@ def hand_built_world(
         officials=officials,
         markets=markets,
         prices=opening_prices(p, geo),
-        money=Money(won_per_yuan=p.initial_won_per_yuan),
+        money=Money(won_per_yuan=p.initial_won_per_yuan, national_grain_price=p.initial_grain_price_won_per_kg),
         ledger=Ledger({}),
         home_towns=SortedGroups(hh.town, towns),
         gini_sample=np.arange(households),
@@ -81,8 +81,10 @@ def hand_built_world(
 
 
 def set_drivers(world: World, **values: float) -> None:
-    """Change this month's driver values."""
+    """Change this month's driver values (a market tolerance is then the tolerance, with no hunger to add)."""
     world.now = replace(world.now, **values)
+    if "market_tolerance" in values:
+        world.tolerance = values["market_tolerance"]
 
 
 def everyone_in_town(world: World, town=1, **columns) -> None:

@@ -16,15 +16,37 @@ class Free(NamedTuple):
 
 
 FREE_PARAMETERS: dict[str, Free] = {
+    # entry, exit and the trader's household
     "necessity_entry_rate_per_month": Free(0.02, 0.4, "how fast hunger pushes households into trade: not measured"),
     "opportunity_entry_rate_per_month": Free(0.0, 0.1, "how fast better earnings pull households into trade"),
-    "famine_death_rate_per_month": Free(0.001, 0.02, "death risk in prolonged hunger; excess deaths are the target"),
-    "hunger_months_before_deaths": Free(1, 8, "how long hunger lasts before it kills (integer)"),
-    "farm_sale_share_per_month": Free(0.05, 0.6, "how much spare grain farmers bring to market"),
-    "grain_saving_share": Free(0.0, 0.5, "how much spare cash goes into stored grain"),
     "min_trader_capital_kg": Free(5.0, 60.0, "the worth below which a trader is failing"),
     "household_draw_share": Free(0.2, 0.9, "how much of its profit a business hands to the household"),
-    "state_shop_spend_share": Free(0.05, 0.5, "how much cash state shops absorb while supplied"),
     "free_woman_share": Free(0.5, 0.95, "households with a woman free of state work"),
+    # hunger and famine
+    "famine_death_rate_per_month": Free(0.001, 0.03, "death risk in starvation; excess deaths are targets"),
+    "hunger_months_before_deaths": Free(1, 8, "how long hunger lasts before it kills (integer)"),
+    "starvation_below_need_share": Free(0.3, 0.65, "the intake below which hunger kills: not measured"),
+    # food and goods markets
+    "farm_sale_share_per_month": Free(0.05, 0.6, "how much spare grain farmers bring to market"),
+    "grain_saving_share": Free(0.0, 0.5, "how much spare cash goes into stored grain"),
+    "closed_market_trade_share": Free(0.1, 0.6, "how much trade goes on where the state does not tolerate it"),
+    "tolerance_forced_by_hunger": Free(0.0, 2.0, "how far hunger forces the state to tolerate markets"),
+    "services_spend_share": Free(0.0, 0.5, "how much households spend on local services and crafts"),
+    "side_work_share": Free(0.23, 1.0, "households doing side work; at least the 23% of state workers with a business"),
+    "legal_import_yuan_per_household_month": Free(1.0, 30.0, "state trading companies' consumer imports"),
+    "grain_import_kg_per_person_month": Free(0.0, 3.0, "state trading companies' grain imports at most"),
+    "source_price_spread": Free(0.0, 0.5, "how close to the cheapest a source must be for traders to buy there"),
+    # money
+    "state_shop_spend_share": Free(0.05, 0.5, "how much of their cash households would spend in state shops"),
+    "state_shop_supply_share_of_wages": Free(0.2, 1.0, "what state shops have to sell, per won of wages"),
+    "won_holding_months": Free(0.3, 4.0, "how much won households keep at stable prices: not measured"),
+    "won_flight_per_inflation": Free(0.0, 20.0, "how fast households leave the won as inflation is expected"),
+    "expectation_adjustment_per_month": Free(0.03, 0.5, "how fast expectations follow inflation"),
+    "won_trust_recovery_per_month": Free(0.002, 0.1, "how fast trust in the won returns after the redenomination"),
+    "portfolio_adjustment_share": Free(0.02, 0.5, "how fast households move spare won into foreign cash"),
+    "fx_arbitrage_pull": Free(0.0, 0.5, "how fast grain carried across the border pulls the won to parity"),
+    "fx_adjustment_rate": Free(0.0, 0.5, "how fast the won's rate follows excess demand for foreign cash"),
+    "price_adjustment_rate": Free(0.03, 1.0, "how fast a town's prices follow its excess demand"),
+    "max_price_change_per_month": Free(0.1, 2.0, "how far prices can move in a month (496% a month at the 2010 peak)"),
 }
 INTEGER_PARAMETERS = {"hunger_months_before_deaths"}

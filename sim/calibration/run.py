@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,9 +14,10 @@ from matplotlib.figure import Figure
 
 from sim import results
 from sim.calibration.free_parameters import FREE_PARAMETERS, INTEGER_PARAMETERS
-from sim.calibration.targets import Target, load_targets, scorecard
+from sim.calibration.targets import SEEDS_DIR, Target, load_targets, scorecard
 from sim.experiments.provenance import environment, write_atomically, write_json
-from sim.experiments.sweep import run_replicates
+from sim.experiments.sweep import make_executor, run_replicates, run_seed, simulate_series
+from sim.scenarios import load_scenario
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ def calibrate(
     card = scorecard(runs, targets)
     write_atomically(out_dir / "scorecard.csv", lambda path: card.to_csv(path, index=False))
     write_atomically(out_dir / "targets.png", lambda path: plot_targets(runs, targets, path))
+    write_atomically(out_dir / "price_path.png", lambda path: plot_price_path(runs, targets, path))
     write_json(out_dir / "manifest.json", {"kind": "calibration", "scenario": scenario, "settings": settings,
                                            "replicates": replicates, "environment": environment()})  # fmt: skip
     return Scorecard(card, runs, out_dir)
@@ -74,6 +76,53 @@ def plot_targets(runs: pd.DataFrame, targets: list[Target], path: Path) -> None:
     fig.savefig(path, dpi=90, format="png")
 
 
+def reported_ranges() -> dict[str, tuple[float, float]]:
+    """Each figure of seeds/figures.csv as the range it reports (a single value as a range of one)."""
+    figures = pd.read_csv(SEEDS_DIR / "figures.csv")
+    ranges = {}
+    for row in figures.itertuples():
+        values = [v for v in (row.low, row.high, row.value) if pd.notna(v)]
+        if values:
+            ranges[row.id] = (min(values), max(values))
+    return ranges
+
+
+def plot_price_path(runs: pd.DataFrame, targets: list[Target], path: Path) -> None:
+    """The simulated grain price (mean and 90% band over replicates, log scale) against the reported rice
+    prices (dark bars) and the target bands around them (light boxes); below, what the state wage buys."""
+    figures = reported_ranges()
+    fig = Figure(figsize=(12, 8), layout="constrained")
+    price_ax, wage_ax = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1])
+    for ax, output in ((price_ax, "grain_price_won_per_kg"), (wage_ax, "wage_in_grain_kg")):
+        summary = results.band(runs, output)
+        ax.plot(summary["date"], summary["mean"], color="C0", lw=1.2, label="simulated (mean of replicates)")
+        ax.fill_between(summary["date"], summary["low"], summary["high"], color="C0", alpha=0.25, lw=0,
+                        label="simulated, 90% of replicates")  # fmt: skip
+        for target in targets:
+            if target.output != output or target.statistic != "mean":
+                continue
+            start, end = (pd.Timestamp(date) for date in target.period)
+            end = end + pd.offsets.MonthEnd(0)
+            low, high = target.band
+            ax.fill_between([start, end], low, high, color="C2", alpha=0.2, lw=0)
+            if target.figure in figures:
+                reported_low, reported_high = figures[target.figure]
+                ax.fill_between([start, end], reported_low, max(reported_high, reported_low * 1.04), color="k",
+                                alpha=0.7, lw=0)  # fmt: skip
+        ax.set_yscale("log")
+        ax.grid(alpha=0.3, which="both")
+        ax.axvline(pd.Timestamp("2009-12-01"), color="grey", ls=":", lw=1)
+    price_ax.fill_between([], [], color="C2", alpha=0.2, label="target band (factor two)")
+    price_ax.fill_between([], [], color="k", alpha=0.7, label="reported (FACTS.md)")
+    price_ax.set_ylabel("won per kg (log; new won from Dec 2009)")
+    price_ax.set_title("Grain price: simulated against the reported rice prices")
+    price_ax.legend(fontsize=8, loc="upper left")
+    wage_ax.set_ylabel("kg a month (log)")
+    wage_ax.set_title("What the state wage buys: kg of grain at the market price")
+    wage_ax.set_xlabel("date (monthly)")
+    fig.savefig(path, dpi=100, format="png")
+
+
 def fit(
     scenario: str,
     out_file: Path,
@@ -83,12 +132,21 @@ def fit(
     seed: int = 1,
     workers: int | None = None,
 ) -> dict[str, Any]:
-    """Search the free parameters with optuna (TPE) to minimise the targets' summed misses, and write the best
-    values into a scenario file that extends `scenario`. Returns the best values and loss."""
+    """Search the free parameters with optuna (multivariate TPE) to minimise the targets' summed misses, and
+    write the best values into a scenario file that extends `scenario`. Returns the best values and loss.
+
+    The first trial is the scenario's own values, so the search starts from the current calibration. Every
+    trial runs the same `replicates` seeds (common random numbers: two trials differ by their parameters,
+    not by their luck), on one pool of worker processes kept for the whole search. Each trial's loss and
+    values go to `<out_file>.trials.csv`, the search's record.
+    """
     import optuna  # only the fit needs it
 
     targets = load_targets()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    base = load_scenario(scenario, settings)
+    seeds = [run_seed(seed, 0, replicate) for replicate in range(replicates)]
+    executor = make_executor("process", workers or os.cpu_count() or 1, None)
 
     def objective(trial: optuna.Trial) -> float:
         values = {
@@ -97,15 +155,23 @@ def fit(
             else trial.suggest_float(name, free.low, free.high)
             for name, free in FREE_PARAMETERS.items()
         }
-        with tempfile.TemporaryDirectory() as folder:
-            runs = results.load(run_replicates(scenario, Path(folder) / "fit", replicates, {**settings, **values},
-                                               seed=seed, workers=workers))  # fmt: skip
+        overrides = {**settings, **{f"parameters.{name}": value for name, value in values.items()}}
+        futures = [executor.submit(simulate_series, str(base.path), overrides, s) for s in seeds]
+        runs = pd.concat([future.result().assign(run_id=f"r{i}") for i, future in enumerate(futures)])
         card = scorecard(runs, targets)
         trial.set_user_attr("passes", int(card["passes"].sum()))
         return float(card["miss"].sum())
 
-    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
-    study.optimize(objective, n_trials=trials, show_progress_bar=True)
+    current = {name: getattr(base.parameters, name) for name in FREE_PARAMETERS}
+    study = optuna.create_study(
+        direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed, multivariate=True, n_startup_trials=20)
+    )
+    study.enqueue_trial({name: min(max(value, FREE_PARAMETERS[name].low), FREE_PARAMETERS[name].high)
+                         for name, value in current.items()})  # fmt: skip
+    with executor:
+        study.optimize(objective, n_trials=trials, show_progress_bar=True)
+    record = study.trials_dataframe(attrs=("number", "value", "params", "user_attrs"))
+    write_atomically(out_file.with_suffix(".trials.csv"), lambda path: record.to_csv(path, index=False))
     best = study.best_trial
     document = {
         "name": out_file.stem,

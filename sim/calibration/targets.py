@@ -29,20 +29,26 @@ class Target(BaseModel):
     name: str
     figure: str  # the row of seeds/figures.csv the band comes from
     output: str  # a column of the monthly series
-    statistic: Literal["mean", "last", "ratio"]
+    statistic: Literal["mean", "last", "ratio", "change"]
     period: tuple[str, str]
-    reference: tuple[str, str] | None = None  # for `ratio`: the period divided by
+    reference: tuple[str, str] | None = None  # for `ratio`, the period divided by; for `change`, the one before
     scale: float = 1.0
     band: tuple[float | None, float | None]
+    scale_of_miss: Literal["linear", "log"] = "linear"  # log for bands that span factors (prices)
     basis: str
 
     def value(self, series: pd.DataFrame) -> float:
         """The target's statistic for one run's monthly series."""
         window = _window(series, self.period)[self.output]
+        if window.empty:  # a run that does not reach the period
+            return math.nan
         if self.statistic == "last":
             value = window.iloc[-1]
         elif self.statistic == "mean":
             value = window.mean()
+        elif self.statistic == "change":
+            before = _window(series, self.reference)[self.output]
+            value = window.iloc[-1] - before.iloc[-1] if len(before) else math.nan
         else:
             reference = _window(series, self.reference)[self.output].mean()
             value = window.mean() / reference if reference > 0 else math.inf
@@ -53,8 +59,14 @@ class Target(BaseModel):
         return (low is None or value >= low) and (high is None or value <= high)
 
     def miss(self, value: float) -> float:
-        """How far `value` lies outside the band, relative to the band's size (0 inside)."""
+        """How far `value` lies outside the band, relative to the band's size (0 inside); for a log-scale
+        target, in log units over the band's log width."""
         low, high = self.band
+        if self.scale_of_miss == "log" and low and high:
+            if not 0 < value < math.inf:
+                return 10.0
+            outside = max(math.log(low / value), math.log(value / high), 0.0)
+            return min(outside / math.log(high / low), 10.0)
         width = (high - low) if low is not None and high is not None else abs(low if low is not None else high) or 1
         below = (low - value) / width if low is not None and value < low else 0.0
         above = (value - high) / width if high is not None and value > high else 0.0

@@ -11,6 +11,17 @@ def group_sum(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarra
     return np.bincount(group, weights=values, minlength=n_groups)[:n_groups]
 
 
+@njit(cache=True)
+def count_where(counts: np.ndarray, selected: np.ndarray) -> int:
+    """Sum of the integer `counts` (members, workers: int16) over the `selected` rows, in int64. One pass;
+    numpy's masked sum with a wider dtype converts the whole array first and is several times slower."""
+    total = 0
+    for i in range(len(counts)):
+        if selected[i]:
+            total += counts[i]
+    return total
+
+
 def group_count(group: np.ndarray, n_groups: int) -> np.ndarray:
     """Number of members in each group."""
     return np.bincount(group, minlength=n_groups)[:n_groups]

@@ -73,6 +73,18 @@ def git_commit() -> str | None:
     return commit + ("+dirty" if dirty else "")
 
 
+def check_writable(folder: Path) -> str | None:
+    """Why outputs cannot be written into `folder` (made if missing), or None if they can."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".write-check-")
+        os.close(handle)
+        os.remove(probe)
+    except OSError as error:
+        return f"{folder}: outputs cannot be written there ({error.strerror or error}); choose another folder"
+    return None
+
+
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Call `write(temporary_path)` and move the result to `path` in one step, so readers and a restarted
     run see the whole file or none of it."""

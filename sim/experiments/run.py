@@ -30,14 +30,15 @@ def simulate(scenario: Scenario) -> JangmadangModel:
 
 
 def run_scenario(scenario: Scenario, out_dir: Path, overrides: dict | None = None) -> RunResult:
-    """Run and write `timeseries.csv`, `markets.csv`, `dashboard.png` and `manifest.json` into `out_dir`."""
+    """Run and write `timeseries.csv`, `markets.parquet` (one row per town per month: Parquet, as CSV it is
+    large and slow to write), `dashboard.png` and `manifest.json` into `out_dir`."""
     started = time.perf_counter()
     model = simulate(scenario)
     seconds = time.perf_counter() - started
     series = model.timeseries()
     write_atomically(out_dir / "timeseries.csv", lambda path: series.to_csv(path, index=False, date_format="%Y-%m"))
     markets = model.market_timeseries()
-    write_atomically(out_dir / "markets.csv", lambda path: markets.to_csv(path, index=False, date_format="%Y-%m"))
+    write_atomically(out_dir / "markets.parquet", lambda path: markets.to_parquet(path, index=False))
     write_atomically(
         out_dir / "dashboard.png",
         lambda path: plot_dashboard(series, path, title=f"Jangmadang: {scenario.name}", image_format="png"),
@@ -81,5 +82,5 @@ def summary_lines(result: RunResult) -> list[str]:
         f"population at the end: {last['population']:,.0f}.",
         f"Women among traders at the end: {pct(last['women_share_of_traders'])}; "
         f"official markets: {last['markets']:.0f}; stalls: {last['stalls']:,.0f}.",
-        f"Outputs in {result.out_dir}: timeseries.csv, markets.csv, dashboard.png, manifest.json",
+        f"Outputs in {result.out_dir}: timeseries.csv, markets.parquet, dashboard.png, manifest.json",
     ]

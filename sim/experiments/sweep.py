@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import difflib
 import gc
 import hashlib
 import itertools
@@ -116,6 +117,28 @@ def run_seed(sweep_seed: int, point_index: int, replicate: int) -> int:
     return int(np.random.SeedSequence([sweep_seed, point_index, replicate]).generate_state(1)[0])
 
 
+SWEEP_ONLY_KEYS = {"scenario", "replicates", "set", "grid", "latin_hypercube", "points"}
+
+
+def is_sweep_file(data: object) -> bool:
+    """Whether a YAML document is meant as a sweep file: it has a key that only sweep files have."""
+    return isinstance(data, dict) and bool(SWEEP_ONLY_KEYS & set(data))
+
+
+def _sweep_problem(error: ValidationError) -> str:
+    """The first problem of a sweep file, unknown keys first (with the nearest key), in one phrase."""
+    items = sorted(error.errors(), key=lambda item: item["type"] != "extra_forbidden")
+    item = items[0]
+    field = ".".join(str(part) for part in item["loc"]) or "sweep"
+    if item["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(field, list(SweepFile.model_fields), n=1)
+        missing_scenario = any(other["loc"] == ("scenario",) for other in items)
+        if missing_scenario and isinstance(item.get("input"), str):
+            return f"{field}: unknown key (did you mean 'scenario', the base scenario to sweep?)"
+        return f"{field}: unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
+    return f"{field}: {item['msg']}"
+
+
 def load_sweep(path: str | Path) -> Sweep:
     """Read and check a sweep file and expand it into its runs. Raises `ScenarioError` on any problem."""
     path = Path(path)
@@ -123,9 +146,7 @@ def load_sweep(path: str | Path) -> Sweep:
     try:
         spec = SweepFile.model_validate(data if isinstance(data, dict) else {})
     except ValidationError as error:
-        item = error.errors()[0]
-        field = ".".join(str(part) for part in item["loc"]) or "sweep"
-        raise ScenarioError(f"{path}: {field}: {item['msg']} (keys: {', '.join(SweepFile.model_fields)}).") from None
+        raise ScenarioError(f"{path}: {_sweep_problem(error)} (keys: {', '.join(SweepFile.model_fields)}).") from None
     scenario = load_scenario(resolve(spec.scenario, relative_to=path), overrides=spec.set, source=f"{path}: set")
     points = _design(spec)
     for key in points[0]:  # the paths must name settings; their values are checked run by run
@@ -185,6 +206,18 @@ def execute_run(scenario_path: str, overrides: dict[str, Any], run: RunSpec, out
         message = f"{type(error).__name__}: {error}"
         _record_failure(out, run, message, traceback.format_exc())
         return run.run_id, message
+
+
+def simulate_series(scenario_path: str, overrides: dict[str, Any], seed: int) -> pd.DataFrame:
+    """Worker: one run's monthly series, kept in memory (the fit's runs, which need no files)."""
+    for key, value in WORKER_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
+    scenario = load_scenario(scenario_path, overrides=overrides, source="fit")
+    model = simulate(dataclasses.replace(scenario, seed=seed))
+    series = model.timeseries()
+    del model
+    gc.collect()
+    return series
 
 
 def _failure_path(out_dir: Path, run: RunSpec) -> Path:

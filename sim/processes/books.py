@@ -1,4 +1,4 @@
-"""Book-keeping at the month's start and end: worth noted, flows reset, incomes into their window (ODD 7.5.3, 7.9)."""
+"""Book-keeping at the month's start and end: worth noted, flows reset, incomes into their window (ODD 7.6.3, 7.10)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ def open_books(world: World) -> None:
 
 def close_books(world: World) -> None:
     """The month's books close: the households' formal and informal incomes join the last months' window,
-    from which the informal income share is measured."""
+    from which the informal income share is measured, and each household's usual formal income moves a
+    twelfth of the way to this month's (so a farm household's harvest counts for the whole year)."""
     h = world.households
+    h.usual_formal_income_won += (h.income_formal_won - h.usual_formal_income_won) / INCOME_MONTHS
     month = [[h.income_formal_won.sum(dtype=np.float64), h.income_informal_won.sum(dtype=np.float64)]]
     world.incomes = np.concatenate([world.incomes, month])[-INCOME_MONTHS:]

@@ -1,14 +1,13 @@
-"""The border: remittances, the currency market, legal imports and smuggling (ODD 7.4)."""
+"""The border: remittances, legal imports and smuggling (ODD 7.5)."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 from numba import njit
 
-from sim.core.groupby import group_sum, happens
-from sim.processes.budgets import spare_cash
+from sim.core.groupby import count_where, group_sum, happens
+from sim.processes.money import share_in_town
+from sim.processes.trade import state_company_price
 from sim.world import GRAIN, IMPORTS, World
 
 
@@ -44,7 +43,7 @@ def smuggling_margin(world: World) -> np.ndarray:
 
 
 def deliver_remittances(world: World) -> None:
-    """Remittances (ODD 7.4.1): defectors abroad send yuan home through brokers.
+    """Remittances (ODD 7.5.1): defectors abroad send yuan home through brokers.
 
     The number of receiving families follows the defectors abroad times the share who send; new
     families are drawn with a preference for towns near the border, where defectors come from. Each
@@ -110,92 +109,35 @@ def _pay_families(family, yuan, income_informal_won, net_yuan, net_won):
         income_informal_won[i] += family[i] * net_won
 
 
-@njit(cache=True)
-def _pay_households(town, active, per_household, won, income_informal_won):
-    """Each active household gets its town's `per_household` won as informal income."""
-    for i in range(len(town)):
-        paid = per_household[town[i]] * active[i]
-        won[i] += paid
-        income_informal_won[i] += paid
-
-
-def exchange_currency(world: World) -> None:
-    """Currency market (ODD 7.4.2): one national market trades yuan for won at the going rate.
-
-    Sellers of yuan: households sell `yuan_sale_share_per_month` of their yuan; smugglers sell what they
-    hold beyond one trip's load. Buyers: state trading companies buy, with last month's won revenue, the
-    yuan that the goods they sold cost abroad; smugglers top up to one trip's load; households convert
-    `fx_saving_share` of their spare cash (`spare_cash`) into yuan as a store of value.
-    The smaller side is served in full, the larger pro rata. Yuan the state companies buy leave the
-    country; won they could not change returns to the state. The rate then moves with the log excess
-    demand for yuan, bounded at +-1 (with buyers or sellers missing: no trade, no quote), and is pulled by
-    `fx_arbitrage_pull` toward the rate at which grain costs the same in border markets as in China
-    (`china_grain_price_yuan_per_kg`): goods arbitrage across the border ties the won to what it buys.
-    """
-    h, s, p, now = world.households, world.smugglers, world.p, world.now
-    rate = world.money.won_per_yuan
-    free = s.active & (s.arrested_until <= world.month)
-    sm_sell = free * np.maximum(s.yuan - p.smuggler_trip_load_yuan, 0.0)
-    sm_buy_won = free * np.minimum(np.maximum(p.smuggler_trip_load_yuan - s.yuan, 0.0) * rate, s.won)
-    hh_spare = spare_cash(world)
-    state_buy_won = min(world.money.state_trade_won, world.money.state_import_bill_yuan * rate)
-    supply_yuan = p.yuan_sale_share_per_month * h.yuan.sum() + sm_sell.sum()
-    demand_won = p.fx_saving_share * hh_spare.sum() + sm_buy_won.sum() + state_buy_won
-    traded_yuan = min(supply_yuan, demand_won / rate)
-    sell_fill = traded_yuan / supply_yuan if supply_yuan > 0 else 0.0
-    buy_fill = traded_yuan * rate / demand_won if demand_won > 0 else 0.0
-    world.ledger.record("yuan", "state_imports_paid", -state_buy_won * buy_fill / rate)
-    world.ledger.record("won", "state_trade_revenue", -(world.money.state_trade_won - state_buy_won * buy_fill))
-    world.money.state_trade_won = world.money.state_import_bill_yuan = 0.0
-
-    border_grain_price = float(world.prices[GRAIN][world.geo.border].mean())
-    step = p.fx_arbitrage_pull * math.log(border_grain_price / now.china_grain_price_yuan_per_kg / rate)
-    if traded_yuan > 0:
-        _households_change(
-            yuan=h.yuan,
-            won=h.won,
-            spare_won=hh_spare,
-            spare_share_changed=p.fx_saving_share * buy_fill,
-            yuan_share_sold=p.yuan_sale_share_per_month * sell_fill,
-            won_per_yuan=rate,
-        )
-        s.yuan += sm_buy_won * buy_fill / rate - sm_sell * sell_fill
-        s.won += sm_sell * sell_fill * rate - sm_buy_won * buy_fill
-        excess = min(max(math.log(demand_won / rate / supply_yuan), -1.0), 1.0)
-        step += p.fx_adjustment_rate * excess
-        world.tally.fx_traded_yuan += traded_yuan
-    world.money.won_per_yuan = rate * math.exp(min(max(step, -1.0), 1.0) * p.max_price_change_per_month)
-
-
-@njit(cache=True)
-def _households_change(yuan, won, spare_won, spare_share_changed, yuan_share_sold, won_per_yuan):
-    """Each household buys yuan with `spare_share_changed` of its spare won and sells `yuan_share_sold` of
-    its yuan, at `won_per_yuan` (the households' side of `exchange_currency`, in one pass)."""
-    for i in range(len(yuan)):
-        bought_won, sold_yuan = spare_won[i] * spare_share_changed, yuan[i] * yuan_share_sold
-        yuan[i] += bought_won / won_per_yuan - sold_yuan
-        won[i] += sold_yuan * won_per_yuan - bought_won
-
-
 def import_legally(world: World) -> None:
-    """Legal imports (ODD 7.4.3): state trading companies keep border markets stocked with Chinese goods.
+    """Legal imports (ODD 7.5.2): state trading companies keep border markets stocked with Chinese goods,
+    and bring in Chinese grain where it pays.
 
-    Their capacity is `legal_import_yuan_per_household_month` per household, cut by sanctions
-    (`sanctions_legal_trade_cut`) and by the border passage, shared equally among border towns. Each
-    month they import what was sold from their stock, up to that capacity: they import what sells.
+    Consumer goods: their capacity is `legal_import_yuan_per_household_month` per household. Grain: where
+    a border town's wholesale grain price is above its landed cost (`china_grain_price_yuan_per_kg` at the
+    going exchange rate) plus `state_import_markup`, up to `grain_import_kg_per_person_month` per person.
+    Both are cut by sanctions (`sanctions_legal_trade_cut`) and by the border passage, and shared equally
+    among border towns. Each month they import what was sold from their stock, up to capacity: they import
+    what sells.
     """
-    p, now, m = world.p, world.now, world.markets
+    p, now, m, h = world.p, world.now, world.markets, world.households
     border = world.geo.border
-    value_yuan = p.legal_import_yuan_per_household_month * world.households.n_active
-    capacity = value_yuan / p.import_unit_price_yuan * (1.0 - p.sanctions_legal_trade_cut * now.sanctions)
-    capacity_per_town = border * (capacity * border_passage(world) / border.sum())
-    units = np.maximum(capacity_per_town - m.state_stock, 0.0)
-    m.state_stock += units
+    let_through = (1.0 - p.sanctions_legal_trade_cut * now.sanctions) * border_passage(world) / border.sum()
+    goods_capacity = p.legal_import_yuan_per_household_month * h.n_active / p.import_unit_price_yuan
+    units = np.maximum(border * goods_capacity * let_through - m.state_imports, 0.0)
+    m.state_imports += units
     world.ledger.record("import_units", "legal_imports", units.sum())
+
+    pays = border & (world.wholesale_prices(GRAIN) > state_company_price(world, GRAIN))
+    persons = count_where(h.members, h.active)
+    grain_capacity = p.grain_import_kg_per_person_month * persons
+    grain = np.maximum(pays * grain_capacity * let_through - m.state_grain_kg, 0.0)
+    m.state_grain_kg += grain
+    world.ledger.record("grain_kg", "legal_imports", grain.sum())
 
 
 def smuggle(world: World) -> None:
-    """Smuggling (ODD 7.4.4): free smugglers cross when the expected margin beats the risk of seizure.
+    """Smuggling (ODD 7.5.3): free smugglers cross when the expected margin beats the risk of seizure.
 
     A crossing sells up to `export_value_yuan_per_trip` of goods in China (cut by sanctions), bought
     beforehand from households of the smuggler's town (seafood, herbs, scrap) at `export_cost_ratio` of
@@ -231,15 +173,8 @@ def smuggle(world: World) -> None:
     exports_yuan = crossing * np.minimum(
         p.export_value_yuan_per_trip * (1.0 - p.sanctions_export_cut * now.sanctions), s.won / export_cost_won
     )
-    paid_producers = group_sum(exports_yuan * export_cost_won, s.town, world.n_towns)
     s.won -= exports_yuan * export_cost_won
-    h = world.households
-    residents = world.residents_per_town
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_household = np.where(residents > 0, paid_producers / residents, 0.0)
-    _pay_households(
-        town=h.town, active=h.active, per_household=per_household, won=h.won, income_informal_won=h.income_informal_won
-    )
+    share_in_town(world, group_sum(exports_yuan * export_cost_won, s.town, world.n_towns))
     spent_yuan = crossing * load_yuan
     units = spent_yuan / unit_cost_yuan
     seized = happens(rng, crossing, risk)

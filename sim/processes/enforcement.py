@@ -1,4 +1,4 @@
-"""Fees, bribes, crackdowns and officials' side businesses (ODD 7.6)."""
+"""Fees, bribes, crackdowns and officials' side businesses (ODD 7.7)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import numpy as np
 from numba import njit
 
 from sim.core.groupby import allocate, group_sum, happens
+from sim.processes.money import to_treasury
 from sim.processes.trade import trader_worth
 from sim.world import DAYS_PER_MONTH, GRAIN, World
 
 
 def collect_stall_fees(world: World) -> None:
-    """Stall fees (ODD 7.6.1): stall holders in open official markets pay `stall_fee_won_per_day` for
+    """Stall fees (ODD 7.7.1): stall holders in open official markets pay `stall_fee_won_per_day` for
     the month to the state. One that cannot pay gives up its stall and trades from a cart or an alley."""
     t = world.traders
     paid = _pay_stall_fees(
@@ -22,7 +23,7 @@ def collect_stall_fees(world: World) -> None:
         fee_won=world.now.stall_fee_won_per_day * DAYS_PER_MONTH,
         won=t.won,
     )
-    world.ledger.record("won", "stall_fees", -paid)
+    to_treasury(world, paid)
     world.tally.fees_won += paid
 
 
@@ -42,7 +43,7 @@ def _pay_stall_fees(active, stall, town, market_open, fee_won, won):
 
 
 def take_bribes(world: World) -> None:
-    """Bribes and stakes (ODD 7.6.2): traders pay the town's official protection and returns on stakes.
+    """Bribes and stakes (ODD 7.7.2): traders pay the town's official protection and returns on stakes.
 
     The protection bribe is `bribe_share_of_sales` of the month's sales; a trader who pays it in full
     is protected in crackdowns. A trader in which the official holds a stake also pays
@@ -86,7 +87,7 @@ def _pay_officials(active, town, sales_won, official_stake_won, bribe_share, sta
 
 
 def crack_down(world: World) -> None:
-    """Crackdowns (ODD 7.6.3): where tolerance is low, officials raid markets.
+    """Crackdowns (ODD 7.7.3): where tolerance is low, officials raid markets.
 
     Each town has a crackdown with probability `crackdown_rate_per_month` x (1 - tolerance). Each of its
     traders is caught with probability `crackdown_catch_share`, lowered by `stall_protection` for stall
@@ -96,7 +97,7 @@ def crack_down(world: World) -> None:
     `market_closure_months`.
     """
     t, p, m, rng = world.traders, world.p, world.markets, world.rng("crack_down")
-    tolerance = world.now.market_tolerance
+    tolerance = world.tolerance
     raided = rng.random(world.n_towns) < p.crackdown_rate_per_month * (1.0 - tolerance)
     if tolerance < p.market_closure_tolerance:
         m.closed_until = np.where(raided, world.month + p.market_closure_months, m.closed_until)
@@ -113,13 +114,13 @@ def crack_down(world: World) -> None:
     grain = t.good == GRAIN
     world.ledger.record("grain_kg", "confiscated", -(confiscated * grain).sum())
     world.ledger.record("import_units", "confiscated", -(confiscated * ~grain).sum())
-    world.ledger.record("won", "fines", -fine.sum())
+    to_treasury(world, fine.sum())
     world.tally.traders_caught += caught.sum()
     world.tally.towns_raided += raided.sum()
 
 
 def invest_official_funds(world: World) -> None:
-    """Officials' side businesses (ODD 7.6.4): the hybrid private-state economy.
+    """Officials' side businesses (ODD 7.7.4): the hybrid private-state economy.
 
     Each official invests `official_investment_share_per_month` of its cash in the traders of its town
     that are not closing, in proportion to their worth, and holds the amount as a stake. It then pays
@@ -135,5 +136,5 @@ def invest_official_funds(world: World) -> None:
     t.official_stake_won += stake
     loyalty = p.official_loyalty_share_per_month * o.won
     o.won -= loyalty
-    world.ledger.record("won", "loyalty_payments", -loyalty.sum())
+    to_treasury(world, loyalty.sum())
     world.tally.official_investment_won += invested.sum()

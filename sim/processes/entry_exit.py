@@ -1,4 +1,4 @@
-"""Entry to and exit from trade and smuggling (ODD 7.8)."""
+"""Entry to and exit from trade and smuggling (ODD 7.9)."""
 
 from __future__ import annotations
 
@@ -39,15 +39,15 @@ def _hand_back(
 
 
 def close_traders(world: World, rows: np.ndarray, to_household: bool) -> None:
-    """End the traders in `rows`: cash back to the household and grain to its store (`_hand_back`);
+    """End the traders in `rows`: won and yuan back to the household and grain to its store (`_hand_back`);
     officials' stakes in them are lost."""
     t = world.traders
     rows = rows[t.active[rows]]
     if len(rows) == 0:
         return
     homes, stock, grain = t.household[rows], t.stock[rows], t.good[rows] == GRAIN
-    _hand_back(world, homes, t.won[rows], np.zeros(len(rows)), stock * grain, stock * ~grain, to_household)
-    t.won[rows] = t.stock[rows] = t.official_stake_won[rows] = 0.0
+    _hand_back(world, homes, t.won[rows], t.yuan[rows], stock * grain, stock * ~grain, to_household)
+    t.won[rows] = t.yuan[rows] = t.stock[rows] = t.official_stake_won[rows] = 0.0
     world.households.trader[homes] = NOBODY
     t.active[rows] = False
 
@@ -75,10 +75,14 @@ def _leaving(world: World, table: AgentTable, worth: np.ndarray, floor: np.ndarr
 
 
 def exit_trade(world: World) -> None:
-    """Exit (ODD 7.8.1): a trader or smuggler leaves when it decided to give up (after a crackdown or an
-    arrest), or when its worth has stayed below `min_trader_capital_kg` of grain at local prices for
-    `months_failing_before_exit` months. What is left goes back to the household."""
-    floor = world.p.min_trader_capital_kg * world.prices[GRAIN]
+    """Exit (ODD 7.9.1): a trader or smuggler leaves when it decided to give up (after a crackdown or an
+    arrest), or when its worth has stayed below `min_trader_capital_kg` of grain at the national price for
+    `months_failing_before_exit` months. What is left goes back to the household.
+
+    The national price, not the town's: at the town's, the floor rises where grain is dear, so the towns
+    short of grain lose the traders who would bring it in (the capital's price stayed several times the
+    country's)."""
+    floor = np.full(world.n_towns, world.p.min_trader_capital_kg * world.national_price(GRAIN))
     leaving = _leaving(world, world.traders, trader_worth(world), floor)
     close_traders(world, leaving, to_household=True)
     world.tally.trader_exits += len(leaving)
@@ -131,24 +135,26 @@ def start_trading(world: World, homes: np.ndarray, rng: np.random.Generator) -> 
 
 
 def take_stalls(world: World) -> None:
-    """Stalls (ODD 7.8.5): a cart or alley trader in a town with an open official market takes a stall
+    """Stalls (ODD 7.9.5): a cart or alley trader in a town with an open official market takes a stall
     when its cash covers two months of fees, with probability equal to the state's tolerance (a stall
     is registered, so it is only worth having where trade is safe)."""
     t = world.traders
     open_market = world.market_open()[t.town]
     can_pay = t.won >= 2 * world.now.stall_fee_won_per_day * DAYS_PER_MONTH
     candidates = t.active & ~t.stall & ~t.closing & open_market & can_pay
-    t.stall |= happens(world.rng("take_stalls"), candidates, world.now.market_tolerance)
+    t.stall |= happens(world.rng("take_stalls"), candidates, world.tolerance)
 
 
 def enter_trade(world: World) -> None:
-    """Entry into trade (ODD 7.8.2): households decide, out of need or for gain, to send a member to market.
+    """Entry into trade (ODD 7.9.2): households decide, out of need or for gain, to send a member to market.
 
     A household with no trading or smuggling member starts trading in a month with probability
     (`base_entry_rate_per_month` + `necessity_entry_rate_per_month` if it went hungry last month
     + `opportunity_entry_rate_per_month` if the country's traders handed their households more, on
-    average, than its formal income last month) x the state's tolerance of markets. Women, free of state
-    work, can go for either reason; where no woman is free, a man leaves his state job only for gain.
+    average, than its usual formal income, a moving average over a year: a farm household paid in kind at
+    harvest would otherwise see a gain in any draw for eleven months in twelve) x the state's tolerance.
+    Women, free of state work, can go for either reason; where no woman is free, a man leaves his state
+    job only for gain.
 
     The country's traders, not the town's: news of what trade pays travels with the traders. Judged by
     its own town's traders, a town at 1:100 reads a few agents standing for a hundred traders each, and
@@ -164,19 +170,19 @@ def enter_trade(world: World) -> None:
         smuggler=h.smuggler,
         free_woman=h.free_woman,
         hungry_months=h.hungry_months,
-        income_formal_won=h.income_formal_won,
+        usual_formal_income_won=h.usual_formal_income_won,
         country_draw=country_draw,
         base=p.base_entry_rate_per_month,
         necessity=p.necessity_entry_rate_per_month,
         opportunity=p.opportunity_entry_rate_per_month,
-        tolerance=world.now.market_tolerance,
+        tolerance=world.tolerance,
         homes=homes,
     )
     start_trading(world, homes[:entering], rng)
 
 
 @njit(cache=True)
-def _draw_entrants(rng, active, trader, smuggler, free_woman, hungry_months, income_formal_won, country_draw,
+def _draw_entrants(rng, active, trader, smuggler, free_woman, hungry_months, usual_formal_income_won, country_draw,
                    base, necessity, opportunity, tolerance, homes):  # fmt: skip
     """`enter_trade` without a draw for every household: candidates come at `ceiling`, the highest rate any
     household can have, by jumping a geometric number of rows from one candidate to the next, and a
@@ -193,7 +199,7 @@ def _draw_entrants(rng, active, trader, smuggler, free_woman, hungry_months, inc
         if passed_over >= n - 1 - i:
             return count
         i += 1 + int(passed_over)
-        gain = country_draw > income_formal_won[i]
+        gain = country_draw > usual_formal_income_won[i]
         can_enter = active[i] & (trader[i] == NOBODY) & (smuggler[i] == NOBODY) & (free_woman[i] | gain)
         rate = (base + necessity * (hungry_months[i] >= 1) + opportunity * gain) * tolerance
         if can_enter and rng.random() * ceiling < rate:
@@ -202,7 +208,7 @@ def _draw_entrants(rng, active, trader, smuggler, free_woman, hungry_months, inc
 
 
 def start_trained_businesses(world: World) -> None:
-    """Training intervention (ODD 7.8.3): workshop graduates open businesses at
+    """Training intervention (ODD 7.9.3): workshop graduates open businesses at
     `training_startups_per_year` (real), drawn from households with no trader or smuggler."""
     expected = world.now.training_startups_per_year / 12.0 / world.weight
     if expected <= 0:
@@ -215,7 +221,7 @@ def start_trained_businesses(world: World) -> None:
 
 
 def enter_smuggling(world: World) -> None:
-    """Entry into smuggling (ODD 7.8.4): border-town households take it up where it pays.
+    """Entry into smuggling (ODD 7.9.4): border-town households take it up where it pays.
 
     Where a crossing would pay at the going risk (as in `smuggle`, without a bribe), each border
     household with no trader or smuggler starts with probability `smuggler_entry_rate_per_month` x

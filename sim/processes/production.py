@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit
 
+from sim.core.groupby import count_where
+from sim.processes.money import pay_from_treasury
 from sim.world import GRAIN, World
 
 
@@ -15,17 +16,18 @@ def harvest(world: World) -> None:
     members. The state procures the rest of `farm_retention_share` only as far as it still works (the
     state economy index): a household keeps 1 - (1 - farm_retention_share) x index of its share, and
     never less than a year of its own grain need (farmers feed themselves first; all of it if the
-    share is smaller). Procured grain leaves the model's markets. What is kept is grain created, valued
+    share is smaller). The state pays the procurement price for what it takes (`pay_from_treasury`), and
+    the grain leaves the model's markets (the army, state stores). What is kept is grain created, valued
     at the market price: the official distribution (`farm_retention_share` of the share) as formal
-    income, what farmers keep beyond it as informal (diverted) income.
+    income, what farmers keep beyond it as informal (diverted) income; the procurement pay is formal.
     """
     p, h = world.p, world.households
     if world.month % 12 + 1 != p.harvest_month:
         return
-    farm_persons_real = h.members.sum(where=h.active & h.farm, dtype=np.int64) * world.weight
+    farm_persons_real = count_where(h.members, h.active & h.farm) * world.weight
     if farm_persons_real <= 0:
         return
-    kept_total = _share_harvest(
+    kept_total, procured_total = _share_harvest(
         town=h.town,
         active=h.active,
         farm=h.farm,
@@ -35,25 +37,32 @@ def harvest(world: World) -> None:
         year_need_kg_per_member=world.need_kg() * 12,
         retention=1.0 - (1.0 - p.farm_retention_share) * world.now.state_economy_index,
         official_share=p.farm_retention_share,
+        procurement_price=world.now.procurement_price_won_per_kg,
         food_kg=h.food_kg,
+        won=h.won,
         income_formal_won=h.income_formal_won,
         income_informal_won=h.income_informal_won,
     )
     world.ledger.record("grain_kg", "harvest", kept_total)
+    pay_from_treasury(world, procured_total * world.now.procurement_price_won_per_kg)
 
 
 @njit(cache=True)
 def _share_harvest(town, active, farm, members, grain_price, gross_kg_per_member, year_need_kg_per_member,
-                   retention, official_share, food_kg, income_formal_won, income_informal_won):  # fmt: skip
-    """`harvest` for every farm household in one pass; returns the grain kept."""
-    kept_total = 0.0
+                   retention, official_share, procurement_price, food_kg, won, income_formal_won,
+                   income_informal_won):  # fmt: skip
+    """`harvest` for every farm household in one pass; returns the grain kept and procured."""
+    kept_total = procured_total = 0.0
     for i in range(len(town)):
         farm_members = members[i] * (active[i] & farm[i])
         gross = farm_members * gross_kg_per_member
         kept = min(gross, max(retention * gross, farm_members * year_need_kg_per_member))
         official = min(kept, official_share * gross)
+        procured = gross - kept
         food_kg[i] += kept
-        income_formal_won[i] += official * grain_price[town[i]]
+        won[i] += procured * procurement_price
+        income_formal_won[i] += official * grain_price[town[i]] + procured * procurement_price
         income_informal_won[i] += (kept - official) * grain_price[town[i]]
         kept_total += kept
-    return kept_total
+        procured_total += procured
+    return kept_total, procured_total

@@ -1,103 +1,92 @@
-"""The state: drivers, public distribution, wages, state shops and the 2009 redenomination (ODD 7.1-7.2)."""
+"""The state: drivers, public distribution, wages and state shops (ODD 7.1-7.2)."""
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit
 
-from sim.accounting import holdings, won_holders
-from sim.core.schedule import to_month
+from sim.accounting import holdings
+from sim.core.groupby import count_where
 from sim.drivers import Drivers
+from sim.processes.money import pay_from_treasury, to_treasury
 from sim.world import DAYS_PER_MONTH, GRAIN, World
 
 
 def read_drivers(world: World) -> None:
-    """Drivers (ODD 7.1): every scheduled driver takes its value for the current month (`world.now`), and
-    the share of traders with a phone follows from the subscriptions.
+    """Drivers (ODD 7.1): every scheduled driver takes its value for the current month (`world.now`); the
+    share of traders with a phone follows from the subscriptions, and the state's tolerance of markets
+    from its policy and the hunger it cannot relieve.
 
     A trader is `trader_phone_adoption_multiplier` times as likely as the average person to hold a phone
-    (a subscription per person, capped at 1). Nothing else in the model depends on the calendar except the
-    harvest month and the redenomination date.
+    (a subscription per person, capped at 1). The tolerance is the scheduled policy (`market_tolerance`)
+    plus `tolerance_forced_by_hunger` x last month's share of hungry persons of the rest of the way to 1:
+    a state unable to feed its people is forced to tolerate their markets (seed 000), and one that feeds
+    them is not. Nothing else in the model depends on the calendar except the harvest month and the
+    redenomination date.
     """
     world.now = Drivers.at(world.p, world.month)
+    policy = world.now.market_tolerance
+    forced = min(1.0, world.p.tolerance_forced_by_hunger * world.hunger_share)
+    world.tolerance = policy + (1.0 - policy) * forced
     population = max(holdings(world, ["persons"])["persons"] * world.weight, 1.0)
     world.trader_phone_share = min(
         1.0, world.p.trader_phone_adoption_multiplier * world.now.phone_subscriptions / population
     )
 
 
-def redenominate_currency(world: World) -> None:
-    """Currency redenomination (ODD 7.1), in the month of `redenomination_date` only.
-
-    Every holder's won is exchanged at `redenomination_ratio` old won per new won up to
-    `redenomination_cap_old_won`; cash above the cap is exchanged at the punitive
-    `redenomination_excess_ratio`. The difference is destroyed. The state trading companies' won, prices
-    and the exchange rate are re-expressed in new won; wages are already scheduled in new won.
-    """
-    p = world.p
-    if world.month != to_month(p.redenomination_date):
-        return
-    held_before = holdings(world, ["won"])["won"]
-    for table in won_holders(world):
-        old = table.won
-        table.won = (
-            np.minimum(old, p.redenomination_cap_old_won) / p.redenomination_ratio
-            + np.maximum(old - p.redenomination_cap_old_won, 0.0) / p.redenomination_excess_ratio
-        )
-    world.traders.official_stake_won /= p.redenomination_ratio
-    world.money.state_trade_won /= p.redenomination_ratio  # the state's own accounts convert without a cap
-    world.prices /= p.redenomination_ratio
-    world.money.won_per_yuan /= p.redenomination_ratio
-    world.ledger.rebase("won", 1.0 / p.redenomination_ratio)
-    exchanged = holdings(world, ["won"])["won"]
-    world.ledger.record("won", "redenomination", exchanged - held_before / p.redenomination_ratio)
-
-
 def distribute_rations(world: World) -> None:
-    """Public distribution (ODD 7.2): non-farm households at the head of the queue get their ration.
+    """Public distribution (ODD 7.2.1): non-farm households at the head of the queue buy their ration at
+    the state price.
 
-    A household is served when its `pds_priority` is below the month's coverage, so coverage cuts
-    fall on the back of the queue (the capital is at the front). It receives
-    `ration_g_per_person_day` for each member for the month. Rations enter as grain created by the
-    state; their market value counts as formal income.
+    A household is served when its `pds_priority` is below the month's coverage, so coverage cuts fall on
+    the back of the queue (the capital is at the front). It may buy `ration_g_per_person_day` for each
+    member for the month at `state_grain_price_won_per_kg`, as far as its cash allows. The grain comes
+    from the state's stores (created here); the money goes to the treasury; what the ration is worth at
+    the local market price beyond what was paid counts as formal income.
     """
     h, now = world.households, world.now
-    rations_kg = _serve_rations(
+    rations_kg, paid_won = _serve_rations(
         active=h.active,
         farm=h.farm,
         priority=h.pds_priority,
         coverage=now.pds_coverage,
         members=h.members,
         ration_kg_per_member=now.ration_g_per_person_day / 1000.0 * DAYS_PER_MONTH,
+        state_price=now.state_grain_price_won_per_kg,
         town=h.town,
         grain_price=world.prices[GRAIN],
         food_kg=h.food_kg,
+        won=h.won,
         income_formal_won=h.income_formal_won,
     )
     world.ledger.record("grain_kg", "rations", rations_kg)
+    to_treasury(world, paid_won)
 
 
 @njit(cache=True)
-def _serve_rations(active, farm, priority, coverage, members, ration_kg_per_member, town, grain_price, food_kg,
-                   income_formal_won):  # fmt: skip
-    """`distribute_rations` in one pass; returns the grain handed out."""
-    total = 0.0
+def _serve_rations(active, farm, priority, coverage, members, ration_kg_per_member, state_price, town, grain_price,
+                   food_kg, won, income_formal_won):  # fmt: skip
+    """`distribute_rations` in one pass; returns the grain handed out and the won paid for it."""
+    total_kg = total_won = 0.0
     for i in range(len(active)):
-        ration_kg = members[i] * ration_kg_per_member * (active[i] & ~farm[i] & (priority[i] < coverage))
+        entitled = members[i] * ration_kg_per_member * (active[i] & ~farm[i] & (priority[i] < coverage))
+        ration_kg = min(entitled, won[i] / state_price) if state_price > 0.0 else entitled
+        paid = ration_kg * state_price
+        won[i] -= paid
         food_kg[i] += ration_kg
-        income_formal_won[i] += ration_kg * grain_price[town[i]]
-        total += ration_kg
-    return total
+        income_formal_won[i] += ration_kg * max(grain_price[town[i]] - state_price, 0.0)
+        total_kg += ration_kg
+        total_won += paid
+    return total_kg, total_won
 
 
 def deliver_food_aid(world: World) -> None:
-    """Food aid (ODD 7.2): `food_aid_mt` a year reaches the households that went hungry last month,
+    """Food aid (ODD 7.2.2): `food_aid_mt` a year reaches the households that went hungry last month,
     in proportion to their members. Aid is grain created from outside the country."""
     h = world.households
     if world.now.food_aid_mt <= 0:
         return
     hungry = h.active & (h.hungry_months > 0)
-    hungry_members = h.members.sum(where=hungry, dtype=np.int64)
+    hungry_members = count_where(h.members, hungry)
     if hungry_members <= 0:
         return
     kg_per_member = world.now.food_aid_mt * 1e9 / 12 / world.weight / hungry_members
@@ -107,14 +96,15 @@ def deliver_food_aid(world: World) -> None:
 
 
 def pay_wages(world: World) -> None:
-    """State wages (ODD 7.2): each state worker is paid the scheduled wage times the state economy index.
+    """State wages (ODD 7.2.3): each state worker is paid the scheduled wage times the state economy index,
+    out of the treasury (`pay_from_treasury`: what it lacks is issued).
 
-    Idle factories pay little or nothing, which the index (0-1) stands for. Wages are new money.
+    Idle factories pay little or nothing, which the index (0-1) stands for.
     """
     h, now = world.households, world.now
     wage = now.wage_won_per_worker_month * now.state_economy_index
     paid = _pay(active=h.active, workers=h.state_workers, wage=wage, won=h.won, income_formal_won=h.income_formal_won)
-    world.ledger.record("won", "state_wages", paid)
+    pay_from_treasury(world, paid)
 
 
 @njit(cache=True)
@@ -130,10 +120,21 @@ def _pay(active, workers, wage, won, income_formal_won):
 
 
 def sell_in_state_shops(world: World) -> None:
-    """State shops (ODD 7.2): households spend `state_shop_spend_share` of their cash, times the state
-    economy index, on what state shops still supply. The cash returns to the state (destroyed)."""
-    h = world.households
-    share = world.p.state_shop_spend_share * world.now.state_economy_index
+    """State shops (ODD 7.2.4): state enterprises sell consumer goods at state prices, the money going to
+    the treasury.
+
+    What they have to sell is worth `state_shop_supply_share_of_wages` of the wage bill at full pay (the
+    wage times the state workers), times the state economy index: state prices move with wages (the 2002
+    reform raised both), and idle factories make little. Households would spend `state_shop_spend_share`
+    of their cash there; where they would spend more than the shops have, each gets its share pro rata.
+    """
+    h, now, p = world.households, world.now, world.p
+    workers = count_where(h.state_workers, h.active)
+    supply = p.state_shop_supply_share_of_wages * now.wage_won_per_worker_month * workers * now.state_economy_index
+    wanted = p.state_shop_spend_share * h.won.sum()
+    if wanted <= 0 or supply <= 0:
+        return
+    share = p.state_shop_spend_share * min(1.0, supply / wanted)
     spent = h.won.sum() * share
     h.won *= 1.0 - share
-    world.ledger.record("won", "state_shops", -spent)
+    to_treasury(world, spent)

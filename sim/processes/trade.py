@@ -1,4 +1,4 @@
-"""Sourcing, trading and price formation (ODD 7.5).
+"""Sourcing, trading and price formation (ODD 7.6).
 
 Each good has one price per market town. Producers and importers (farmers with grain to spare;
 smugglers and state trading companies with imported goods in border towns) sell in their own town's
@@ -20,15 +20,24 @@ from sim.core import fmath
 from sim.core.groupby import fill_ratio, group_sum, scatter_add
 from sim.core.table import AgentTable
 from sim.parameters import Parameters
-from sim.processes.budgets import spare_cash_of, spare_cash_threshold
-from sim.world import GOOD_NAMES, GRAIN, IMPORTS, World
+from sim.processes.money import pay_by_town, share_in_town, spare_cash_of, won_kept_per_member
+from sim.world import GOOD_NAMES, GRAIN, IMPORTS, NOBODY, World
 
 
 def trader_worth(world: World) -> np.ndarray:
-    """Each trader's cash plus stock at its town's wholesale price, in won."""
+    """Each trader's won, yuan at the going rate, and stock at its town's wholesale price, in won."""
     t = world.traders
     wholesale = np.stack([world.wholesale_prices(GRAIN), world.wholesale_prices(IMPORTS)])
-    return t.won + t.stock * wholesale[t.good, t.town]
+    worth = np.empty(len(t))
+    _trader_worth(won=t.won, yuan=t.yuan, won_per_yuan=world.money.won_per_yuan, stock=t.stock, good=t.good,
+                  town=t.town, wholesale=wholesale, worth=worth)  # fmt: skip
+    return worth
+
+
+@njit(cache=True)
+def _trader_worth(won, yuan, won_per_yuan, stock, good, town, wholesale, worth):
+    for i in range(len(won)):
+        worth[i] = won[i] + yuan[i] * won_per_yuan + stock[i] * wholesale[good[i], town[i]]
 
 
 def smuggler_worth(world: World) -> np.ndarray:
@@ -40,9 +49,10 @@ def smuggler_worth(world: World) -> np.ndarray:
 class Offers(NamedTuple):
     """What producers and importers offer of one good this month, per row of their table."""
 
+    good: int
     farmers: np.ndarray | None  # households (grain)
     smugglers: np.ndarray | None  # imported goods
-    state_companies: np.ndarray | None  # per town: the state trading companies' stock (imported goods)
+    state_companies: np.ndarray  # per town: the state trading companies' stock of the good
 
     def per_town(self, world: World) -> np.ndarray:
         """The offers summed per town."""
@@ -57,8 +67,16 @@ class Offers(NamedTuple):
         return float(sum(offer.sum() for offer in (self.farmers, self.smugglers) if offer is not None))
 
     def by_table(self, world: World) -> list[tuple[AgentTable, np.ndarray]]:
+        offers = (self.farmers, self.smugglers, self.state_companies)
         tables = (world.households, world.smugglers, world.markets)
-        return [(table, offer) for table, offer in zip(tables, self, strict=True) if offer is not None]
+        return [(table, offer) for table, offer in zip(tables, offers, strict=True) if offer is not None]
+
+
+def tolerated_share(world: World) -> float:
+    """The share of the trade it would do that the state's tolerance of markets lets through: all of it
+    at full tolerance, and `closed_market_trade_share` (in alleys and homes) at none."""
+    floor = world.p.closed_market_trade_share
+    return floor + (1.0 - floor) * world.tolerance
 
 
 def producer_offers(world: World, good: int) -> Offers:
@@ -66,9 +84,10 @@ def producer_offers(world: World, good: int) -> Offers:
 
     Grain: a farm household keeps what feeds it until the next harvest plus `food_buffer_months`, and
     brings `farm_sale_share_per_month` of the rest to market, scaled by the state's tolerance of the
-    grain trade. Where the local price is below the national price, it holds back: the share is
+    grain trade; even where it is not tolerated, `closed_market_trade_share` of it is sold in alleys and
+    homes. Where the local price is below the national price, it holds back: the share is
     multiplied by (local / national price) ** `farm_price_elasticity`. Imported goods: smugglers offer
-    their stock, state trading companies theirs.
+    their stock. State trading companies offer what they imported of either good.
     """
     p = world.p
     if good == GRAIN:
@@ -81,7 +100,7 @@ def producer_offers(world: World, good: int) -> Offers:
         offer = np.empty(len(h))
         _farm_offers(
             town=h.town,
-            share=p.farm_sale_share_per_month * world.now.market_tolerance * relative,
+            share=p.farm_sale_share_per_month * tolerated_share(world) * relative,
             active=h.active,
             farm=h.farm,
             members=h.members,
@@ -89,9 +108,9 @@ def producer_offers(world: World, good: int) -> Offers:
             keep_kg_per_member=world.need_kg() * (months_left + p.food_buffer_months),
             offer=offer,
         )
-        return Offers(farmers=offer, smugglers=None, state_companies=None)
+        return Offers(GRAIN, farmers=offer, smugglers=None, state_companies=world.markets.state_grain_kg.copy())
     s, m = world.smugglers, world.markets
-    return Offers(farmers=None, smugglers=s.active * s.stock, state_companies=m.state_stock.copy())
+    return Offers(IMPORTS, farmers=None, smugglers=s.active * s.stock, state_companies=m.state_imports.copy())
 
 
 @njit(cache=True)
@@ -102,136 +121,190 @@ def _farm_offers(town, share, active, farm, members, food_kg, keep_kg_per_member
         offer[i] = surplus * share[town[i]] * (active[i] and farm[i])
 
 
-def _pay_sellers(world: World, offers: Offers, fill: np.ndarray, price: np.ndarray) -> None:
-    """Sellers in each town sell `fill` of their offer at `price`: goods out, money in.
+def _pay_sellers(world: World, offers: Offers, fill: np.ndarray, price: np.ndarray, foreign_share: np.ndarray) -> None:
+    """Sellers in each town sell `fill` of their offer at `price`: goods out, money in, `foreign_share` of it
+    (per town) in foreign cash, as the buyers paid.
 
-    Farmers' sales are informal income; state trading companies keep their revenue to buy the yuan their
-    goods cost abroad (see `exchange_currency`).
+    Farmers' sales are informal income; state trading companies keep their revenue to pay for their goods
+    abroad (see `exchange_currency`).
     """
+    rate = world.money.won_per_yuan
     if offers.farmers is not None:
         h = world.households
         _farmers_sell(
             town=h.town,
             fill=fill,
             price=price,
+            foreign_share=foreign_share,
+            won_per_yuan=rate,
             offer=offers.farmers,
             food_kg=h.food_kg,
             won=h.won,
+            yuan=h.yuan,
             income_informal_won=h.income_informal_won,
         )
     if offers.smugglers is not None:
         s = world.smugglers
         sold = offers.smugglers * fill[s.town]
+        value = sold * price[s.town]
         s.stock -= sold
-        s.won += sold * price[s.town]
-    if offers.state_companies is not None:
-        sold = offers.state_companies * fill
-        world.markets.state_stock -= sold
-        world.money.state_trade_won += (sold * price).sum()
-        world.money.state_import_bill_yuan += sold.sum() * world.p.import_unit_price_yuan
+        s.won += value * (1.0 - foreign_share[s.town])
+        s.yuan += value * foreign_share[s.town] / rate
+    sold = offers.state_companies * fill
+    if offers.good == GRAIN:
+        world.markets.state_grain_kg -= sold
+        unit_cost_yuan = world.now.china_grain_price_yuan_per_kg
+    else:
+        world.markets.state_imports -= sold
+        unit_cost_yuan = world.p.import_unit_price_yuan
+    value = sold * price
+    world.money.state_trade_won += (value * (1.0 - foreign_share)).sum()
+    world.money.state_trade_yuan += (value * foreign_share).sum() / rate
+    world.money.state_import_bill_yuan += sold.sum() * unit_cost_yuan
 
 
 @njit(cache=True)
-def _farmers_sell(town, fill, price, offer, food_kg, won, income_informal_won):
+def _farmers_sell(town, fill, price, foreign_share, won_per_yuan, offer, food_kg, won, yuan, income_informal_won):
     """`_pay_sellers` for farm households, in one pass."""
     for i in range(len(town)):
         sold = offer[i] * fill[town[i]]
+        value = sold * price[town[i]]
         food_kg[i] -= sold
-        won[i] += sold * price[town[i]]
-        income_informal_won[i] += sold * price[town[i]]
+        won[i] += value * (1.0 - foreign_share[town[i]])
+        yuan[i] += value * foreign_share[town[i]] / won_per_yuan
+        income_informal_won[i] += value
 
 
 @njit(cache=True)
-def _best_sources(price, has_supply, transport_factor, known_without_phone, best_phone, best_local):
-    """For each town, the source town with the lowest delivered price (price x transport factor), over every
-    town with supply (a trader with a phone) and over the towns it knows without one (listed in
-    `known_without_phone`, -1 padded); -1 where no such town has supply. Ties go to the lower town number."""
-    n = len(price)
-    for town in range(n):
-        best, lowest = -1, np.inf
+def _source_choices(price, left, transport_factor, known_without_phone, spread, phone_towns, cum_phone, cum_local,
+                    local_best):  # fmt: skip
+    """For each town, the sources its traders choose among: those with goods left whose delivered price
+    (price x transport factor) is within `spread` of the cheapest, weighted by what they have left, as
+    running totals: over every town (traders with a phone, `cum_phone`) and over the towns known without
+    one (`known_without_phone`, -1 padded; `cum_local`). `local_best` is the cheapest delivered price a
+    trader without a phone knows (inf where none of its towns has goods). `cum_phone` is filled only for
+    the `phone_towns`, where traders with a phone are still looking for goods."""
+    n, k_known = len(price), known_without_phone.shape[1]
+    delivered = np.empty(n)
+    for town in phone_towns:
+        lowest = np.inf
         for source in range(n):
-            if has_supply[source]:
-                delivered = price[source] * transport_factor[town, source]
-                if delivered < lowest:
-                    best, lowest = source, delivered
-        best_phone[town] = best
-        best, lowest = -1, np.inf
-        for k in range(known_without_phone.shape[1]):
+            delivered[source] = price[source] * transport_factor[town, source]
+            if left[source] > 0.0:
+                lowest = min(lowest, delivered[source])
+        total = 0.0
+        for source in range(n):
+            if left[source] > 0.0 and delivered[source] <= (1.0 + spread) * lowest:
+                total += left[source]
+            cum_phone[town, source] = total
+    for town in range(n):
+        lowest = np.inf
+        for k in range(k_known):
             source = known_without_phone[town, k]
-            if source >= 0 and has_supply[source]:
-                delivered = price[source] * transport_factor[town, source]
-                if delivered < lowest or (delivered == lowest and source < best):
-                    best, lowest = source, delivered
-        best_local[town] = best
+            if source >= 0 and left[source] > 0.0:
+                lowest = min(lowest, price[source] * transport_factor[town, source])
+        local_best[town] = lowest
+        total = 0.0
+        for k in range(k_known):
+            source = known_without_phone[town, k]
+            near = source >= 0 and price[source] * transport_factor[town, source] <= (1.0 + spread) * lowest
+            if near and left[source] > 0.0:
+                total += left[source]
+            cum_local[town, k] = total
 
 
 def source_wholesale(world: World, good: int) -> None:
-    """Sourcing (ODD 7.5.1): traders restock `good` at the cheapest delivered wholesale price they know.
+    """Sourcing (ODD 7.6.1): traders restock `good` at the cheapest delivered wholesale prices they know.
 
     The wholesale price is a town's price less `trader_margin_share`, wherever producers or importers
     offer the good. A trader with a phone knows every market's price; without one, only the nearest
     markets and the nearest border market. Delivered price = source price x (1 +
-    `transport_cost_share_per_cell` x distance). A trader that sold out (or has not sold yet) orders for
-    `restock_share` of its cash; one with stock left restocks only to `inventory_months` of last month's
-    sales. At each source town the smaller of orders and offers is traded, the larger side served pro
-    rata. The transport part of the delivered price is paid out of the model (carriers' fuel and fees).
-    The cheapest delivered price a trader without a phone knows is the town's replacement cost.
+    `transport_cost_share_per_cell` x distance). A trader that sold out (or has not sold yet) spends up
+    to `restock_share` of its cash; one with stock left restocks only to `inventory_months` of last
+    month's sales. It orders at one of the sources it knows whose delivered price is within
+    `source_price_spread` of the cheapest, chosen at random in proportion to what each has on offer (so
+    that traders do not all crowd the one cheapest market); at each source the smaller of orders and
+    offers is traded, the larger side served pro rata; a trader whose order was not filled tries again
+    among the sources with goods left, up to `sourcing_rounds` times a month. The transport
+    part of the delivered price is paid to carriers: the households of the trader's town share it, as
+    informal income. The cheapest delivered price a trader without a phone knows is the town's
+    replacement cost.
     """
     t, p, geo = world.traders, world.p, world.geo
     price = world.wholesale_prices(good)
     offers = producer_offers(world, good)
     supply = offers.per_town(world)
-    best_phone, best_local = np.empty(world.n_towns, np.int64), np.empty(world.n_towns, np.int64)
-    _best_sources(
-        price=price,
-        has_supply=supply > 0,
-        transport_factor=geo.transport_factor,
-        known_without_phone=geo.known_without_phone,
-        best_phone=best_phone,
-        best_local=best_local,
-    )
-    towns = np.arange(world.n_towns)
-    local = np.maximum(best_local, 0)
-    world.book.replacement_cost[good] = np.where(
-        best_local >= 0, price[local] * geo.transport_factor[towns, local], np.inf
-    )
-
+    budget, still_wanted = np.empty(len(t)), np.empty(len(t))
+    rate = world.money.won_per_yuan
+    _restock_needs(active=t.active, good_of=t.good, good=good, closing=t.closing, won=t.won, yuan=t.yuan,
+                   won_per_yuan=rate, stock=t.stock, sold_last_month=t.sold_units_last_month,
+                   restock_share=p.restock_share, inventory_months=p.inventory_months, budget=budget,
+                   still_wanted=still_wanted)  # fmt: skip
+    left = supply.copy()
+    orders, sold = np.zeros(world.n_towns), np.zeros(world.n_towns)
+    # what was paid, per source town for the goods and per traders' town for the carriers: won, and yuan
+    paid = {name: np.zeros(world.n_towns) for name in ("goods_won", "goods_yuan", "carried_won", "carried_yuan")}
+    known = geo.known_without_phone
+    cum_phone, cum_local = np.empty((world.n_towns, world.n_towns)), np.empty(known.shape)
+    local_best = np.empty(world.n_towns)
     source, unit_cost, wanted = np.empty(len(t), dtype=np.int32), np.empty(len(t)), np.empty(len(t))
-    _restock_orders(
-        active=t.active,
-        good_of=t.good,
-        good=good,
-        closing=t.closing,
-        phone_rank=t.phone_rank,
-        phone_share=world.trader_phone_share,
-        town=t.town,
-        best_phone=best_phone,
-        best_local=best_local,
-        price=price,
-        transport_factor=geo.transport_factor,
-        won=t.won,
-        stock=t.stock,
-        sold_last_month=t.sold_units_last_month,
-        restock_share=p.restock_share,
-        inventory_months=p.inventory_months,
-        source=source,
-        unit_cost=unit_cost,
-        wanted=wanted,
-    )
-    demand = group_sum(wanted, source, world.n_towns)
-    transport, bought = _receive_stock(
-        fill=fill_ratio(demand, supply),
-        price=price,
-        source=source,
-        wanted=wanted,
-        unit_cost=unit_cost,
-        won=t.won,
-        bought_won=t.bought_won,
-        stock=t.stock,
-    )
-    world.ledger.record("won", "transport", -transport)
-    _pay_sellers(world, offers, fill_ratio(supply, demand), price)
-    world.book.wholesale_orders[good], world.book.wholesale_sold[good] = demand, np.minimum(demand, supply)
+    rng, bought = world.rng(f"source_wholesale_{GOOD_NAMES[good]}"), 0.0
+    for sourcing_round in range(p.sourcing_rounds):
+        shopping = (budget > 0) & (still_wanted > 0)
+        looking = shopping & (t.phone_rank < world.trader_phone_share)
+        pick = np.zeros(len(t))
+        pick[shopping] = rng.random(np.count_nonzero(shopping))  # draws by active row, so compaction changes none
+        _source_choices(price=price, left=left, transport_factor=geo.transport_factor, known_without_phone=known,
+                        spread=p.source_price_spread, phone_towns=np.unique(t.town[looking]), cum_phone=cum_phone,
+                        cum_local=cum_local, local_best=local_best)  # fmt: skip
+        if sourcing_round == 0:
+            world.book.replacement_cost[good] = local_best
+        _restock_orders(
+            phone_rank=t.phone_rank,
+            phone_share=world.trader_phone_share,
+            town=t.town,
+            cum_phone=cum_phone,
+            cum_local=cum_local,
+            known_without_phone=known,
+            pick=pick,
+            price=price,
+            transport_factor=geo.transport_factor,
+            budget=budget,
+            still_wanted=still_wanted,
+            source=source,
+            unit_cost=unit_cost,
+            wanted=wanted,
+        )
+        demand = group_sum(wanted, source, world.n_towns)
+        if not demand.any():
+            break
+        bought += _receive_stock(
+            fill=fill_ratio(demand, left),
+            price=price,
+            source=source,
+            wanted=wanted,
+            unit_cost=unit_cost,
+            won_per_yuan=rate,
+            won=t.won,
+            yuan=t.yuan,
+            bought_won=t.bought_won,
+            stock=t.stock,
+            budget=budget,
+            still_wanted=still_wanted,
+            town=t.town,
+            **paid,
+        )
+        traded = np.minimum(demand, left)
+        orders += demand
+        sold += traded
+        left -= traded
+    share_in_town(world, paid["carried_won"], paid["carried_yuan"])
+    world.tally.transport_won += (paid["carried_won"] + paid["carried_yuan"] * rate).sum()
+    goods_value = paid["goods_won"] + paid["goods_yuan"] * rate
+    with np.errstate(divide="ignore", invalid="ignore"):
+        foreign_share = np.where(goods_value > 0, paid["goods_yuan"] * rate / goods_value, 0.0)
+        _pay_sellers(world, offers, np.where(supply > 0, sold / supply, 0.0), price, foreign_share)
+    world.book.wholesale_orders[good], world.book.wholesale_sold[good] = orders, sold
     world.tally.add(f"wholesale_{GOOD_NAMES[good]}", bought)
 
 
@@ -239,39 +312,73 @@ def source_wholesale(world: World, good: int) -> None:
 
 
 @njit(cache=True)
-def _restock_orders(active, good_of, good, closing, phone_rank, phone_share, town, best_phone, best_local, price,
-                    transport_factor, won, stock, sold_last_month, restock_share, inventory_months, source, unit_cost,
-                    wanted):  # fmt: skip
+def _restock_needs(active, good_of, good, closing, won, yuan, won_per_yuan, stock, sold_last_month, restock_share,
+                   inventory_months, budget, still_wanted):  # fmt: skip
+    """What each trader of `good` may spend this month (a share of its won and yuan), and how much it wants
+    (infinite when sold out)."""
     for i in range(len(active)):
-        known = best_phone[town[i]] if phone_rank[i] < phone_share else best_local[town[i]]
-        if not (active[i] and good_of[i] == good and not closing[i] and known >= 0):
-            source[i], unit_cost[i], wanted[i] = 0, 0.0, 0.0
-            continue
-        source[i], unit_cost[i] = known, price[known] * transport_factor[town[i], known]
-        affordable = restock_share * won[i] / unit_cost[i]
-        restock = max(inventory_months * sold_last_month[i] - stock[i], 0.0)
-        wanted[i] = affordable if stock[i] <= 0.1 * sold_last_month[i] else min(affordable, restock)
+        trades = active[i] and good_of[i] == good and not closing[i]
+        budget[i] = restock_share * (won[i] + yuan[i] * won_per_yuan) if trades else 0.0
+        sold_out = stock[i] <= 0.1 * sold_last_month[i]
+        still_wanted[i] = np.inf if sold_out else max(inventory_months * sold_last_month[i] - stock[i], 0.0)
 
 
 @njit(cache=True)
-def _receive_stock(fill, price, source, wanted, unit_cost, won, bought_won, stock):
-    """Traders get `fill` of their orders at their source town and pay the delivered price. Returns the
-    transport paid out and the amount bought."""
-    transport = total = 0.0
+def _restock_orders(phone_rank, phone_share, town, cum_phone, cum_local, known_without_phone, pick, price,
+                    transport_factor, budget, still_wanted, source, unit_cost, wanted):  # fmt: skip
+    """Each trader's order at a source chosen (with its uniform `pick`) among those it would buy from
+    (`_source_choices`): what it still wants, as far as its budget goes."""
+    for i in range(len(town)):
+        chosen = -1
+        if budget[i] > 0.0 and still_wanted[i] > 0.0:
+            if phone_rank[i] < phone_share:
+                row = cum_phone[town[i]]
+                if row[-1] > 0.0:
+                    chosen = min(np.searchsorted(row, pick[i] * row[-1], side="right"), len(row) - 1)
+            else:
+                row = cum_local[town[i]]
+                if row[-1] > 0.0:
+                    k = min(np.searchsorted(row, pick[i] * row[-1], side="right"), len(row) - 1)
+                    chosen = known_without_phone[town[i], k]
+        if chosen < 0:
+            source[i], unit_cost[i], wanted[i] = 0, 0.0, 0.0
+            continue
+        source[i], unit_cost[i] = chosen, price[chosen] * transport_factor[town[i], chosen]
+        wanted[i] = min(still_wanted[i], budget[i] / unit_cost[i])
+
+
+@njit(cache=True)
+def _receive_stock(fill, price, source, wanted, unit_cost, won_per_yuan, won, yuan, bought_won, stock, budget,
+                   still_wanted, town, goods_won, goods_yuan, carried_won, carried_yuan):  # fmt: skip
+    """Traders get `fill` of their orders at their source town and pay the delivered price, in won as far
+    as it goes and then in yuan; the goods' part is summed per source town and the transport part per
+    trader's town, each in won and in yuan, for the sellers and the carriers. Returns the amount bought."""
+    total = 0.0
     for i in range(len(source)):
         bought = wanted[i] * fill[source[i]]
-        cost = min(bought * unit_cost[i], won[i])
-        won[i] -= cost
+        if bought <= 0.0:
+            continue
+        cost = bought * unit_cost[i]
+        in_won = min(cost, won[i])
+        in_yuan = min((cost - in_won) / won_per_yuan, yuan[i])
+        won[i] -= in_won
+        yuan[i] -= in_yuan
         bought_won[i] += cost
+        budget[i] -= cost
+        still_wanted[i] -= bought
         stock[i] += bought
-        transport += bought * (unit_cost[i] - price[source[i]])
+        goods = bought * price[source[i]] / cost  # the share of the payment that is the goods'
+        goods_won[source[i]] += in_won * goods
+        goods_yuan[source[i]] += in_yuan * goods
+        carried_won[town[i]] += in_won * (1.0 - goods)
+        carried_yuan[town[i]] += in_yuan * (1.0 - goods)
         total += bought
-    return transport, total
+    return total
 
 
 def excess_demand_step(p: Parameters, demand: np.ndarray, supply: np.ndarray) -> np.ndarray:
-    """Log price change per town: `price_adjustment_rate` x log(demand / supply), capped at
-    `max_price_change_per_month`. Where there is demand and nothing offered the price rises by the
+    """Log price change per town: `price_adjustment_rate` x log(demand / supply), at most
+    `max_price_change_per_month` either way. Where there is demand and nothing offered the price rises by the
     cap, and where goods are offered and nobody asks it falls by the cap: the limits of the rule as one side
     goes to zero. Treating the two alike matters in small towns, where a month with no buyer is common;
     leaving the price alone then would hold small towns' prices above large towns'. Where there is
@@ -279,7 +386,7 @@ def excess_demand_step(p: Parameters, demand: np.ndarray, supply: np.ndarray) ->
     cap = p.max_price_change_per_month
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.clip(np.nan_to_num(fmath.log(demand / supply)), -50.0, 50.0)
-    step = np.clip(p.price_adjustment_rate * ratio, -1.0, 1.0) * cap
+    step = np.clip(p.price_adjustment_rate * ratio, -cap, cap)
     step = np.where((supply <= 0) & (demand > 0), cap, step)
     step = np.where((demand <= 0) & (supply > 0), -cap, step)
     return np.where((demand > 0) | (supply > 0), step, 0.0)
@@ -288,7 +395,7 @@ def excess_demand_step(p: Parameters, demand: np.ndarray, supply: np.ndarray) ->
 def fill_empty_sides(
     residents_per_town: np.ndarray, demand: np.ndarray, supply: np.ndarray, agents_supply: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Thin markets (ODD 7.5.2): for price formation, a side of a town's market that no agent is on this
+    """Thin markets (ODD 7.6.2): for price formation, a side of a town's market that no agent is on this
     month counts as the town's share (by residents) of what is on that side across the country: all
     demand, and the supply of agents (`agents_supply`; state trading companies are institutions of the
     border towns, not a sample of households, so their stocks are not spread).
@@ -306,7 +413,7 @@ def fill_empty_sides(
 
 
 def sell_retail(world: World, good: int) -> None:
-    """Retail trade and prices (ODD 7.5.2): households buy `good` in their town's market.
+    """Retail trade and prices (ODD 7.6.2): households buy `good` in their town's market.
 
     Sellers are the town's traders (a closed official market keeps `closed_market_trade_share` of their
     trade) and the producers and importers of the town with goods still on offer. Grain: a household
@@ -321,8 +428,8 @@ def sell_retail(world: World, good: int) -> None:
     there count as demand, and what producers offered them as supply; an empty side counts as the town's
     share of the country's, `fill_empty_sides`). Where nothing is on offer even so, it rises toward the
     replacement cost plus margin times `max_markup_over_cost`, and stays where no source is known. In
-    border towns imported goods never sell below the state companies' price, their landed cost at the
-    going exchange rate plus `state_import_markup`.
+    border towns imported goods never sell below the state companies' price (`state_company_price`), and,
+    where they have Chinese grain left, grain never sells above theirs: arbitrage across the border.
     """
     t, h, p = world.traders, world.households, world.p
     price = world.prices[good]
@@ -347,9 +454,10 @@ def sell_retail(world: World, good: int) -> None:
             price=price,
             active=h.active,
             won=h.won,
+            foreign_won=(h.yuan + h.dollars * world.now.yuan_per_dollar) * world.money.won_per_yuan,
             members=h.members,
             food_kg=h.food_kg,
-            spare_threshold=spare_cash_threshold(world),
+            kept_per_member=won_kept_per_member(world),
             buffer_kg_per_member=p.food_buffer_months * world.need_kg(),
             saving_share=p.grain_saving_share,
             wanted=wanted,
@@ -366,27 +474,44 @@ def sell_retail(world: World, good: int) -> None:
             wanted=wanted,
         )
     demand = world.town_sum(h, wanted)
-    bought = _buy(
+    rate, yuan_per_dollar = world.money.won_per_yuan, world.now.yuan_per_dollar
+    paid, paid_foreign = np.empty(len(h)), np.empty(len(h))
+    bought, dollars_paid = _buy(
         town=h.town,
         price=price,
         fill=fill_ratio(demand, supply),
         wanted=wanted,
+        won_per_yuan=rate,
+        yuan_per_dollar=yuan_per_dollar,
         won=h.won,
+        yuan=h.yuan,
+        dollars=h.dollars,
         food_kg=h.food_kg,
         is_grain=good == GRAIN,
+        paid=paid,
+        paid_foreign=paid_foreign,
     )
+    # sellers get dollars as yuan: money changers swap them abroad at the world rate
+    world.ledger.record("dollars", "changed_abroad", -dollars_paid)
+    world.ledger.record("yuan", "changed_abroad", dollars_paid * yuan_per_dollar)
+    paid_value = world.town_sum(h, paid)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        foreign_share = np.where(paid_value > 0, world.town_sum(h, paid_foreign) / paid_value, 0.0)
     sell_fill = fill_ratio(supply, demand)
     _traders_sell(
         town=t.town,
         fill=sell_fill,
         price=price,
+        foreign_share=foreign_share,
+        won_per_yuan=rate,
         offer=trader_offer,
         stock=t.stock,
         won=t.won,
+        yuan=t.yuan,
         sales_won=t.sales_won,
         sold_units=t.sold_units,
     )
-    _pay_sellers(world, producers, sell_fill, price)
+    _pay_sellers(world, producers, sell_fill, price, foreign_share)
     if good == IMPORTS:
         world.ledger.record("import_units", "consumed", -bought)
     world.tally.add(f"retail_{GOOD_NAMES[good]}", bought)
@@ -403,10 +528,20 @@ def sell_retail(world: World, good: int) -> None:
     bring_in = world.book.replacement_cost[good] / (1.0 - p.trader_margin_share) * p.max_markup_over_cost
     nothing_offered = np.where(np.isfinite(bring_in), np.minimum(moved, np.maximum(bring_in, price)), price)
     price[:] = np.where(all_supply <= 0, nothing_offered, moved)
-    if good == IMPORTS:
-        state_price = p.import_unit_price_yuan * world.money.won_per_yuan * (1.0 + p.state_import_markup)
-        price[:] = np.where(world.geo.border, np.maximum(price, state_price), price)
+    if good == IMPORTS:  # state companies never sell below their price, landed cost plus markup
+        price[:] = np.where(world.geo.border, np.maximum(price, state_company_price(world, IMPORTS)), price)
+    else:  # where they still have Chinese grain, no border market pays more than their price for it
+        selling = world.geo.border & (world.markets.state_grain_kg > 0)
+        price[:] = np.where(selling, np.minimum(price, state_company_price(world, GRAIN)), price)
     world.book.demand[good], world.book.supply[good] = demand, supply
+
+
+def state_company_price(world: World, good: int) -> float:
+    """What state trading companies charge for a good from China: its cost in yuan (the world price of
+    grain, `import_unit_price_yuan` a unit of goods) at the going exchange rate, plus `state_import_markup`."""
+    p = world.p
+    cost_yuan = world.now.china_grain_price_yuan_per_kg if good == GRAIN else p.import_unit_price_yuan
+    return cost_yuan * world.money.won_per_yuan * (1.0 + p.state_import_markup)
 
 
 @njit(cache=True)
@@ -420,12 +555,15 @@ def _trader_offers(active, good_of, good, stock, town, open_share, offer):
 
 
 @njit(cache=True)
-def _traders_sell(town, fill, price, offer, stock, won, sales_won, sold_units):
+def _traders_sell(town, fill, price, foreign_share, won_per_yuan, offer, stock, won, yuan, sales_won, sold_units):
+    """Each trader sells `fill` of its offer, paid `foreign_share` in yuan as its town's buyers paid."""
     for i in range(len(town)):
         sold = offer[i] * fill[town[i]]
+        value = sold * price[town[i]]
         stock[i] -= sold
-        won[i] += sold * price[town[i]]
-        sales_won[i] += sold * price[town[i]]
+        won[i] += value * (1.0 - foreign_share[town[i]])
+        yuan[i] += value * foreign_share[town[i]] / won_per_yuan
+        sales_won[i] += value
         sold_units[i] += sold
 
 
@@ -435,13 +573,15 @@ def _traders_sell(town, fill, price, offer, stock, won, sales_won, sold_units):
 
 
 @njit(cache=True)
-def _grain_orders(town, price, active, won, members, food_kg, spare_threshold, buffer_kg_per_member, saving_share,
-                  wanted):  # fmt: skip
+def _grain_orders(town, price, active, won, foreign_won, members, food_kg, kept_per_member, buffer_kg_per_member,
+                  saving_share, wanted):  # fmt: skip
+    """Grain orders: what a household lacks of its buffer, plus a share of its spare won, as far as its
+    won and foreign cash (`foreign_won`, valued in won) go: for food, households dip into their savings."""
     for i in range(len(town)):
         here = price[town[i]]
         shortfall = max(buffer_kg_per_member * members[i] - food_kg[i], 0.0)
-        spare_won = spare_cash_of(won[i], members[i], spare_threshold[town[i]])
-        wanted[i] = min(shortfall + saving_share * spare_won / here, won[i] / here) * active[i]
+        spare_won = spare_cash_of(won[i], members[i], kept_per_member[town[i]])
+        wanted[i] = min(shortfall + saving_share * spare_won / here, (won[i] + foreign_won[i]) / here) * active[i]
 
 
 @njit(cache=True)
@@ -453,36 +593,88 @@ def _import_orders(town, price, grain_price, active, won, spend_share, unit_valu
 
 
 @njit(cache=True)
-def _buy(town, price, fill, wanted, won, food_kg, is_grain):
-    """Each household gets `fill` of its order and pays for it (never more than its cash); grain goes to
-    its store. Returns the total bought."""
-    total = 0.0
+def _buy(town, price, fill, wanted, won_per_yuan, yuan_per_dollar, won, yuan, dollars, food_kg, is_grain, paid,
+         paid_foreign):  # fmt: skip
+    """Each household gets `fill` of its order and pays for it in won as far as its won goes, then in yuan,
+    then in dollars, at the going rates (`paid`, and `paid_foreign` of it in foreign cash, in won); grain
+    goes to its store. Returns the total bought and the dollars paid."""
+    total = dollars_paid = 0.0
     for i in range(len(town)):
         bought = wanted[i] * fill[town[i]]
-        won[i] -= min(bought * price[town[i]], won[i])
+        cost = bought * price[town[i]]
+        in_won = min(cost, won[i])
+        in_yuan = min((cost - in_won) / won_per_yuan, yuan[i])
+        in_dollars = min(
+            max(cost - in_won - in_yuan * won_per_yuan, 0.0) / (won_per_yuan * yuan_per_dollar), dollars[i]
+        )
+        won[i] -= in_won
+        yuan[i] -= in_yuan
+        dollars[i] -= in_dollars
+        paid_foreign[i] = (in_yuan + in_dollars * yuan_per_dollar) * won_per_yuan
+        paid[i] = in_won + paid_foreign[i]
         if is_grain:
             food_kg[i] += bought
         total += bought
-    return total
+        dollars_paid += in_dollars
+    return total, dollars_paid
+
+
+def buy_local_services(world: World) -> None:
+    """Local services and crafts (ODD 7.6.4): tailoring, repairs, food processing, haircuts, carrying.
+
+    Each household spends `services_spend_share` of its cash left after food and goods on services made in
+    its town. What a town spends is shared equally among its households that do side
+    work: non-farm households with no trading or smuggling member, `side_work_share` of them (those whose
+    `side_work_rank` is below it) times the state's tolerance of private work. Their earnings are informal
+    income; where a town has nobody doing side work, nothing is bought.
+    """
+    h, p = world.households, world.p
+    share = p.side_work_share * world.tolerance
+    workers = h.active & ~h.farm & (h.trader == NOBODY) & (h.smuggler == NOBODY) & (h.side_work_rank < share)
+    workers_per_town = world.town_sum(h, workers)
+    spending = np.empty(len(h))
+    _spend(town=h.town, won=h.won, share=p.services_spend_share, can_buy=workers_per_town > 0, spending=spending)
+    earned = world.town_sum(h, spending)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_worker = np.where(workers_per_town > 0, earned / workers_per_town, 0.0)
+    pay_by_town(town=h.town, active=workers, per_household=per_worker, won=h.won,
+                    income_informal_won=h.income_informal_won)  # fmt: skip
+    world.tally.services_won += earned.sum()
+
+
+@njit(cache=True)
+def _spend(town, won, share, can_buy, spending):
+    """Each household spends `share` of its won where its town has something to buy."""
+    for i in range(len(won)):
+        spending[i] = share * won[i] * can_buy[town[i]]
+        won[i] -= spending[i]
 
 
 def _pay_draws(
-    world: World, table: AgentTable, worth: np.ndarray, working_capital: np.ndarray
+    world: World, table: AgentTable, worth: np.ndarray, working_capital: np.ndarray, yuan: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Hand the household `household_draw_share` of the month's profit, or all cash beyond
-    `working_capital`, whichever is more, as informal income. Returns each row's profit and draw."""
-    h = world.households
+    `working_capital`, whichever is more, as informal income: in won as far as it goes, then in `yuan`
+    (for traders, whose buyers pay in both; smugglers keep their yuan for trips). Returns each row's profit
+    and draw."""
+    h, rate = world.households, world.money.won_per_yuan
+    cash = table.won + (yuan * rate if yuan is not None else 0.0)
     profit = table.active * (worth - table.worth_at_start_won)
     share = world.p.household_draw_share * np.maximum(profit, 0.0)
-    draw = table.active * np.minimum(np.maximum(share, table.won - working_capital), table.won)
-    table.won -= draw
-    scatter_add(h.won, table.household, draw)
+    draw = table.active * np.minimum(np.maximum(share, cash - working_capital), cash)
+    in_won = np.minimum(draw, table.won)
+    table.won -= in_won
+    scatter_add(h.won, table.household, in_won)
+    if yuan is not None:
+        in_yuan = (draw - in_won) / rate
+        yuan -= in_yuan
+        scatter_add(h.yuan, table.household, in_yuan)
     scatter_add(h.income_informal_won, table.household, draw)
     return profit, draw
 
 
 def settle_accounts(world: World) -> None:
-    """Settlement (ODD 7.5.3): traders and smugglers hand part of the month's profit to their households.
+    """Settlement (ODD 7.6.3): traders and smugglers hand part of the month's profit to their households.
 
     Profit is the change in worth (cash plus stock at wholesale, yuan at the going rate) since the
     books were opened, after fees and bribes. Losses are carried by the business's capital. A trader
@@ -491,7 +683,7 @@ def settle_accounts(world: World) -> None:
     """
     t, s, p = world.traders, world.smugglers, world.p
     t.profit_won, t.draw_won = _pay_draws(
-        world, t, trader_worth(world), p.working_capital_months * np.maximum(t.sales_won, t.bought_won)
+        world, t, trader_worth(world), p.working_capital_months * np.maximum(t.sales_won, t.bought_won), t.yuan
     )
     trip_won = p.smuggler_trip_load_yuan * world.money.won_per_yuan
     _pay_draws(world, s, smuggler_worth(world), np.full(len(s), p.working_capital_months * trip_won))

@@ -33,7 +33,9 @@ def plot_dashboard(
 ) -> Path:
     """Six panels: market reliance, traders and markets, prices, exchange rate, hunger, smuggling."""
     dates = series["date"]
-    fig = Figure(figsize=(13, 11), layout="constrained")
+    # fixed margins: constrained layout would take half the dashboard's second to place six panels
+    fig = Figure(figsize=(13, 11))
+    fig.subplots_adjust(left=0.06, right=0.94, bottom=0.06, top=0.93, wspace=0.3, hspace=0.18)
     axes = fig.subplots(3, 2, sharex=True)
     (reliance, counts), (prices, fx), (hunger, smuggling) = axes
 

@@ -41,9 +41,10 @@ def agent_sample(model: JangmadangModel, table_name: str, size: int = AGENTS_DRA
     return np.sort(np.random.default_rng(len(rows)).choice(rows, size=size, replace=False))
 
 
-def draw_map(model: JangmadangModel, ax: Axes) -> None:
+def draw_map(model: JangmadangModel, ax: Axes, highlight: int | None = None) -> None:
     """The grid with the Chinese border along the top, towns sized by traders and coloured by grain price,
-    official markets ringed, and a sample of agents of each type around their towns."""
+    official markets ringed, a sample of agents of each type around their towns, and the `highlight` town
+    (the one being inspected) marked."""
     geo, p = model.world.geo, model.p
     towns = market_snapshot(model.world)
     ax.set_xlim(-1, p.grid_width)
@@ -98,6 +99,9 @@ def draw_map(model: JangmadangModel, ax: Axes) -> None:
         label=f"market closed by a crackdown: {int(closed.sum())}",
     )
     ax.scatter([], [], s=60, facecolors="none", edgecolors="black", label=f"official markets: {int(official.sum())}")
+    if highlight is not None and 0 <= highlight < len(geo.x):
+        ax.scatter([geo.x[highlight]], [geo.y[highlight]], s=420, facecolors="none", edgecolors="#00a2ff", lw=2.5,
+                   zorder=5, label=f"town {highlight} (inspected)")  # fmt: skip
     colorbar = ax.figure.colorbar(dots, ax=ax, shrink=0.6, pad=0.02)
     colorbar.set_label("grain price, won/kg (log)")
     ax.set_title(f"{model.date}: {p.market_towns} market towns, size = traders, colour = grain price", fontsize=10)
@@ -140,3 +144,33 @@ def draw_charts(model: JangmadangModel, fig: Figure) -> None:
             ax.legend(fontsize=7, loc="upper left")
     if not len(series):
         axes[0].text(0.5, 0.5, "press Step or Play", ha="center", va="center", transform=axes[0].transAxes)
+
+
+def town_choices(model: JangmadangModel) -> dict[str, int]:
+    """Each town as a label for a picker, largest first: its number, kind and share of households."""
+    world = model.world
+    residents = world.residents_per_town
+    share = residents / max(residents.sum(), 1.0)
+    labels = {}
+    for town in np.argsort(-residents, kind="stable"):
+        kind = "capital" if town == world.geo.capital else ("border town" if world.geo.border[town] else "town")
+        labels[f"{kind} {town}: {100 * share[town]:.1f}% of households"] = int(town)
+    return labels
+
+
+def town_figures(model: JangmadangModel, town: int) -> dict[str, str]:
+    """What the inspector shows of one town this month, in real units."""
+    world, towns = model.world, market_snapshot(model.world)
+    official = towns["market_open"][town] and towns["stalls"][town] >= model.p.min_stalls_per_market
+    where = "on the border" if world.geo.border[town] else f"{world.geo.y[town]} cells from the border"
+    return {
+        "Town": f"{town} ({where})",
+        "Households": f"{world.residents_per_town[town] * world.weight:,.0f}",
+        "Grain price": f"{towns['grain_price_won_per_kg'][town]:,.1f} won/kg",
+        "Imported goods": f"{towns['import_price_won_per_unit'][town]:,.0f} won/unit",
+        "Traders": f"{towns['traders'][town]:,.0f}",
+        "Stalls": f"{towns['stalls'][town]:,.0f}",
+        "Market": "official market"
+        if official
+        else ("open" if towns["market_open"][town] else "closed by a crackdown"),
+    }

@@ -1,0 +1,297 @@
+"""Money (ODD 7.4): the state's budget and the money it issues, what households keep in each currency,
+the currency market, the 2009 redenomination, and what households expect of prices.
+
+The won is created only by the state, when its spending (wages, procurement) exceeds what its treasury
+holds, and destroyed only by the redenomination and lost estates; everything else moves it. Households
+keep won for a few months of food needs, fewer as they expect prices to rise; what they hold beyond it
+they move, a share a month, into yuan and dollars (and grain, at the market), and they sell foreign cash
+when they run short of won. The won's rate comes from the currency market and from arbitrage of grain
+across the border. No price, rate or money quantity is set from outside.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from sim.accounting import holdings, won_holders
+from sim.core import fmath
+from sim.core.groupby import count_where
+from sim.core.schedule import to_month
+from sim.world import GRAIN, World
+
+# --- the state's budget ------------------------------------------------------------------------
+
+
+def pay_from_treasury(world: World, amount_won: float) -> None:
+    """The state pays `amount_won` (already handed to the payees) out of its treasury; what the treasury
+    lacks is issued as new money (ODD 7.4.1)."""
+    m = world.money
+    issued = max(amount_won - m.treasury_won, 0.0)
+    m.treasury_won += issued - amount_won
+    world.ledger.record("won", "money_issued", issued)
+    world.tally.money_issued_won += issued
+    world.tally.state_spending_won += amount_won
+
+
+def spend_state_budget(world: World) -> None:
+    """The rest of the state's budget (ODD 7.4.1): once this month's wages (and, at harvest, procurement)
+    are paid, what is left of last month's revenue in the treasury is spent on the rest of the state (the
+    army, the party and state apparatus, construction), whose pay reaches households in proportion to their
+    members, as formal income. The state keeps no reserve: it spends what it takes in, and issues money
+    only when that falls short of its wages and procurement."""
+    h, m = world.households, world.money
+    members = h.members * h.active
+    total_members = count_where(h.members, h.active)
+    if m.treasury_won <= 0 or total_members <= 0:
+        return
+    paid = members * (m.treasury_won / total_members)
+    h.won += paid
+    h.income_formal_won += paid
+    world.tally.state_spending_won += m.treasury_won
+    m.treasury_won = 0.0
+
+
+def to_treasury(world: World, amount_won: float) -> None:
+    """Revenue (already taken from the payers) into the state's treasury (ODD 7.4.1)."""
+    world.money.treasury_won += amount_won
+    world.tally.state_revenue_won += amount_won
+
+
+def share_in_town(world: World, won_per_town: np.ndarray, yuan_per_town: np.ndarray | None = None) -> None:
+    """The active households of each town share its `won_per_town` (and `yuan_per_town`) equally, as
+    informal income (carriers' pay, producers' sales to smugglers); a town with no household left pays no
+    one, and the money is lost."""
+    h, residents = world.households, world.residents_per_town
+    nobody = residents <= 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        won_each = np.where(nobody, 0.0, won_per_town / residents)
+        yuan_each = np.where(nobody, 0.0, yuan_per_town / residents) if yuan_per_town is not None else None
+    world.ledger.record("won", "unclaimed", -won_per_town[nobody].sum())
+    pay_by_town(town=h.town, active=h.active, per_household=won_each, won=h.won,
+                income_informal_won=h.income_informal_won)  # fmt: skip
+    if yuan_each is not None:
+        world.ledger.record("yuan", "unclaimed", -yuan_per_town[nobody].sum())
+        _pay_yuan_by_town(town=h.town, active=h.active, per_household=yuan_each, won_per_yuan=world.money.won_per_yuan,
+                          yuan=h.yuan, income_informal_won=h.income_informal_won)  # fmt: skip
+
+
+@njit(cache=True)
+def pay_by_town(town, active, per_household, won, income_informal_won):
+    """Each household marked in `active` gets its town's `per_household` won, as informal income."""
+    for i in range(len(town)):
+        paid = per_household[town[i]] * active[i]
+        won[i] += paid
+        income_informal_won[i] += paid
+
+
+@njit(cache=True)
+def _pay_yuan_by_town(town, active, per_household, won_per_yuan, yuan, income_informal_won):
+    for i in range(len(town)):
+        paid = per_household[town[i]] * active[i]
+        yuan[i] += paid
+        income_informal_won[i] += paid * won_per_yuan
+
+
+# --- what households keep in won ----------------------------------------------------------------
+
+
+def won_kept_per_member(world: World) -> np.ndarray:
+    """Per town: the won a household keeps per member before it has cash to spare (ODD 7.4.2).
+
+    `won_holding_months` of food needs at the town's grain price, times exp(-`won_flight_per_inflation`
+    x the inflation households expect), times their trust in the won: as the won is expected to lose
+    value, or to be taken, they hold less of it.
+    """
+    p, m = world.p, world.money
+    flight = math.exp(-p.won_flight_per_inflation * max(m.expected_inflation, 0.0)) * m.won_trust
+    return p.won_holding_months * flight * world.need_kg() * world.prices[GRAIN]
+
+
+def spare_cash(world: World) -> np.ndarray:
+    """Each household's won beyond what it keeps (`won_kept_per_member`)."""
+    h = world.households
+    spare = np.empty(len(h))
+    _spare_cash(town=h.town, kept_per_member=won_kept_per_member(world), members=h.members, won=h.won, spare=spare)
+    return spare
+
+
+@njit(cache=True)
+def spare_cash_of(won: float, members: int, kept_per_member: float) -> float:
+    """A household's won beyond what it keeps, inside kernels."""
+    return max(won - members * kept_per_member, 0.0)
+
+
+@njit(cache=True)
+def _spare_cash(town, kept_per_member, members, won, spare):
+    for i in range(len(won)):
+        spare[i] = spare_cash_of(won[i], members[i], kept_per_member[town[i]])
+
+
+# --- the currency market ------------------------------------------------------------------------
+
+
+def exchange_currency(world: World) -> None:
+    """Currency market (ODD 7.4.3): one national market trades foreign cash (yuan, and dollars at the world
+    cross rate) for won at the going rate.
+
+    Households buy foreign cash with `portfolio_adjustment_share` of their won beyond what they keep
+    (`won_kept_per_member`), `dollar_share_of_foreign_savings` of it in dollars, and sell foreign cash,
+    yuan and dollars alike in proportion to their value, for as much won as they lack. Smugglers sell the
+    yuan they hold beyond one trip's load and top up to one load. State trading companies buy, with last
+    month's won revenue, the yuan their goods cost abroad beyond what buyers paid them in foreign cash, and
+    sell what foreign cash is left; the won left over is the state's profit and goes to the treasury. The
+    smaller side is served in full, the larger pro rata; dollars bought or sold are changed for yuan abroad
+    by money changers at the world rate. The rate then moves by
+    `fx_adjustment_rate` x the log excess demand for foreign cash (bounded at +-1; no quote where a side
+    is missing), plus `fx_arbitrage_pull` x the log gap to the rate at which grain costs the same in
+    border markets as in China (goods carried across the border tie the won to what it buys), at most
+    `max_price_change_per_month` either way.
+    """
+    h, s, p, m = world.households, world.smugglers, world.p, world.money
+    rate, yuan_per_dollar = m.won_per_yuan, world.now.yuan_per_dollar
+    free = s.active & (s.arrested_until <= world.month)
+    smugglers_sell_yuan = free * np.maximum(s.yuan - p.smuggler_trip_load_yuan, 0.0)
+    smugglers_buy_won = free * np.minimum(np.maximum(p.smuggler_trip_load_yuan - s.yuan, 0.0) * rate, s.won)
+    # The state companies pay their goods abroad with the foreign cash buyers gave them first.
+    from_receipts = min(m.state_trade_yuan, m.state_import_bill_yuan)
+    world.ledger.record("yuan", "state_imports_paid", -from_receipts)
+    m.state_import_bill_yuan -= from_receipts
+    m.state_trade_yuan -= from_receipts
+    state_buy_won = min(m.state_trade_won, m.state_import_bill_yuan * rate)
+
+    buy_won, sell_yuan = np.empty(len(h)), np.empty(len(h))
+    _household_orders(
+        town=h.town,
+        members=h.members,
+        won=h.won,
+        yuan=h.yuan,
+        dollars=h.dollars,
+        kept_per_member=won_kept_per_member(world),
+        adjustment_share=p.portfolio_adjustment_share,
+        won_per_yuan=rate,
+        yuan_per_dollar=yuan_per_dollar,
+        buy_won=buy_won,
+        sell_yuan=sell_yuan,
+    )
+    state_sell_yuan = m.state_trade_yuan  # what is left of it is sold, the won going to the treasury
+    supply_yuan = sell_yuan.sum() + smugglers_sell_yuan.sum() + state_sell_yuan
+    demand_won = buy_won.sum() + smugglers_buy_won.sum() + state_buy_won
+    traded_yuan = min(supply_yuan, demand_won / rate)
+    sell_fill = traded_yuan / supply_yuan if supply_yuan > 0 else 0.0
+    buy_fill = traded_yuan * rate / demand_won if demand_won > 0 else 0.0
+
+    world.ledger.record("yuan", "state_imports_paid", -state_buy_won * buy_fill / rate)
+    to_treasury(world, m.state_trade_won - state_buy_won * buy_fill + state_sell_yuan * sell_fill * rate)
+    m.state_trade_yuan -= state_sell_yuan * sell_fill
+    m.state_trade_won = m.state_import_bill_yuan = 0.0
+
+    border_grain_price = float(world.prices[GRAIN][world.geo.border].mean())
+    step = p.fx_arbitrage_pull * math.log(border_grain_price / world.now.china_grain_price_yuan_per_kg / rate)
+    if traded_yuan > 0:
+        dollars_in, dollars_out = _households_change(
+            won=h.won,
+            yuan=h.yuan,
+            dollars=h.dollars,
+            buy_won=buy_won,
+            sell_yuan=sell_yuan,
+            buy_fill=buy_fill,
+            sell_fill=sell_fill,
+            dollar_share=p.dollar_share_of_foreign_savings,
+            won_per_yuan=rate,
+            yuan_per_dollar=yuan_per_dollar,
+        )
+        world.ledger.record("dollars", "changed_abroad", dollars_in - dollars_out)
+        world.ledger.record("yuan", "changed_abroad", (dollars_out - dollars_in) * yuan_per_dollar)
+        s.yuan += smugglers_buy_won * buy_fill / rate - smugglers_sell_yuan * sell_fill
+        s.won += smugglers_sell_yuan * sell_fill * rate - smugglers_buy_won * buy_fill
+        step += p.fx_adjustment_rate * min(max(math.log(demand_won / rate / supply_yuan), -1.0), 1.0)
+        world.tally.fx_traded_yuan += traded_yuan
+    cap = p.max_price_change_per_month
+    m.won_per_yuan = rate * math.exp(min(max(step, -cap), cap))
+
+
+@njit(cache=True)
+def _household_orders(town, members, won, yuan, dollars, kept_per_member, adjustment_share, won_per_yuan,
+                      yuan_per_dollar, buy_won, sell_yuan):  # fmt: skip
+    """Each household's order: won offered for foreign cash, or foreign cash (in yuan) offered for won."""
+    for i in range(len(won)):
+        gap = won[i] - members[i] * kept_per_member[town[i]]
+        foreign_yuan = yuan[i] + dollars[i] * yuan_per_dollar
+        buy_won[i] = adjustment_share * gap if gap > 0.0 else 0.0
+        sell_yuan[i] = min(-gap / won_per_yuan, foreign_yuan) if gap < 0.0 else 0.0
+
+
+@njit(cache=True)
+def _households_change(won, yuan, dollars, buy_won, sell_yuan, buy_fill, sell_fill, dollar_share, won_per_yuan,
+                       yuan_per_dollar):  # fmt: skip
+    """The households' side of the market: `buy_fill` of each purchase, `sell_fill` of each sale, sales taken
+    from yuan and dollars in proportion to their value. Returns the dollars bought and sold."""
+    dollars_in = dollars_out = 0.0
+    for i in range(len(won)):
+        bought_yuan = buy_won[i] * buy_fill / won_per_yuan
+        sold_yuan = sell_yuan[i] * sell_fill
+        foreign_yuan = yuan[i] + dollars[i] * yuan_per_dollar
+        from_dollars = sold_yuan * (dollars[i] * yuan_per_dollar / foreign_yuan) if foreign_yuan > 0.0 else 0.0
+        new_dollars = bought_yuan * dollar_share / yuan_per_dollar
+        sold_dollars = min(from_dollars / yuan_per_dollar, dollars[i])
+        won[i] += sold_yuan * won_per_yuan - buy_won[i] * buy_fill
+        yuan[i] += bought_yuan * (1.0 - dollar_share) - (sold_yuan - from_dollars)
+        dollars[i] += new_dollars - sold_dollars
+        dollars_in += new_dollars
+        dollars_out += sold_dollars
+    return dollars_in, dollars_out
+
+
+# --- the redenomination and expectations ----------------------------------------------------------
+
+
+def redenominate_currency(world: World) -> None:
+    """Currency redenomination (ODD 7.4.4), in the month of `redenomination_date` only.
+
+    Every holder's won is exchanged at `redenomination_ratio` old won per new won up to
+    `redenomination_cap_old_won` per person (a household's members; one for a business or an official);
+    cash above the cap is exchanged at the punitive `redenomination_excess_ratio`. The difference is
+    destroyed. The treasury and the state trading companies convert without a cap; prices, the exchange
+    rate and last month's price are re-expressed in new won. Wages and state prices are scheduled in the
+    won of the day, so they keep their number: a hundred times more in real terms. Households' trust in
+    the won falls by the share of the value of private won (households', traders', smugglers' and
+    officials') the exchange took (see `won_kept_per_member`).
+    """
+    p, m = world.p, world.money
+    if world.month != to_month(p.redenomination_date):
+        return
+    held_before = holdings(world, ["won"])["won"]
+    private_before = sum(table.won.sum() for table in won_holders(world)) / p.redenomination_ratio
+    for table in won_holders(world):
+        persons = np.maximum(table.members, 1) if table is world.households else 1.0
+        cap = p.redenomination_cap_old_won * persons
+        old = table.won
+        table.won = np.minimum(old, cap) / p.redenomination_ratio + np.maximum(old - cap, 0.0) / (
+            p.redenomination_excess_ratio
+        )
+    world.traders.official_stake_won /= p.redenomination_ratio
+    m.state_trade_won /= p.redenomination_ratio
+    m.treasury_won /= p.redenomination_ratio
+    world.prices /= p.redenomination_ratio
+    m.won_per_yuan /= p.redenomination_ratio
+    m.national_grain_price /= p.redenomination_ratio
+    if private_before > 0:
+        m.won_trust *= sum(table.won.sum() for table in won_holders(world)) / private_before
+    world.ledger.rebase("won", 1.0 / p.redenomination_ratio)
+    exchanged = holdings(world, ["won"])["won"]
+    world.ledger.record("won", "redenomination", exchanged - held_before / p.redenomination_ratio)
+
+
+def form_expectations(world: World) -> None:
+    """Expectations (ODD 7.4.5): households see how much the national grain price rose this month and
+    close `expectation_adjustment_per_month` of the gap between that and the inflation they expected; they
+    regain `won_trust_recovery_per_month` of the trust in the won they lost."""
+    m = world.money
+    m.won_trust += world.p.won_trust_recovery_per_month * (1.0 - m.won_trust)
+    price = world.national_price(GRAIN)
+    m.inflation = float(fmath.log(price / m.national_grain_price)) if price > 0 and m.national_grain_price > 0 else 0.0
+    m.expected_inflation += world.p.expectation_adjustment_per_month * (m.inflation - m.expected_inflation)
+    m.national_grain_price = price
