@@ -114,8 +114,10 @@ DEFECTORS_ABROAD = {
 # FACTS: 58-71% of defectors in the South send money (2010-2017).
 REMITTER_SHARE = {1990: 0.6}
 
-# FACTS: typically 1-2 million South Korean won a year (about 6,000-12,000 yuan).
-REMITTANCE_YUAN_PER_SENDER_YEAR = {1990: 9_000}
+# FACTS: typically 1-2 million South Korean won a year (about 6,000-12,000 yuan). The low end: with the
+# documented senders (58-71% of ~20,000-30,500 defectors) it is the only part of the range that agrees with
+# the reported total of about $10 million a year (Washington Post); the middle (9,000) gives $17 million.
+REMITTANCE_YUAN_PER_SENDER_YEAR = {1990: 6_000}
 
 # FACTS: brokers keep 20-30%.
 BROKER_FEE_SHARE = {1990: 0.25}

@@ -54,6 +54,8 @@ INDICATORS: dict[str, str] = {
     "grain_wholesale_kg": "grain bought by traders at wholesale this month, kg",
     "imports_wholesale_units": "imported goods bought by traders at wholesale this month, units",
     "fx_traded_yuan": "yuan changed for won on the currency market this month",
+    "fx_wanted_yuan": "yuan asked for with won on the currency market this month, at the going rate (the market is "
+    "rationed: the smaller side is served)",
     "trader_entries": "traders starting this month",
     "trader_exits": "traders quitting this month",
     "smuggler_entries": "smugglers starting this month",
@@ -189,6 +191,7 @@ def measure(world: World) -> dict[str, float]:
         "grain_wholesale_kg": tally.wholesale_grain * w,
         "imports_wholesale_units": tally.wholesale_imports * w,
         "fx_traded_yuan": tally.fx_traded_yuan * w,
+        "fx_wanted_yuan": tally.fx_wanted_yuan * w,
         "trader_entries": tally.trader_entries * w,
         "trader_exits": tally.trader_exits * w,
         "smuggler_entries": tally.smuggler_entries * w,

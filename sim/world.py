@@ -164,6 +164,7 @@ class Tally:
     services_won: float = 0.0  # spent on local services and crafts
     remittances_yuan: float = 0.0  # sent by defectors, before broker fees
     fx_traded_yuan: float = 0.0  # changed for won on the currency market
+    fx_wanted_yuan: float = 0.0  # asked for with won on the currency market, at the going rate
     smuggled_yuan: float = 0.0  # goods bought in China by smugglers
     crossings: float = 0.0
     seizures: float = 0.0

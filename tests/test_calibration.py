@@ -11,7 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from sim.calibration.free_parameters import FREE_PARAMETERS
-from sim.calibration.targets import SEEDS_DIR, Target, load_targets
+from sim.calibration.targets import MAX_MISS, SEEDS_DIR, Target, load_targets
 from sim.cli import app
 from sim.indicators import INDICATORS
 from sim.scenarios import load_scenario
@@ -53,7 +53,7 @@ def test_a_log_scale_target_measures_its_miss_in_factors():
                    band=(100.0, 400.0), scale_of_miss="log", basis="")  # fmt: skip
     assert price.miss(200.0) == 0.0
     assert price.miss(800.0) == pytest.approx(0.5) and price.miss(50.0) == pytest.approx(0.5)  # a factor 2 out
-    assert price.miss(0.0) == 10.0
+    assert price.miss(0.0) == MAX_MISS and price.miss(1e9) == MAX_MISS  # capped
 
 
 def test_the_simulation_never_reads_the_targets(tmp_path):

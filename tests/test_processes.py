@@ -20,7 +20,12 @@ from sim.processes.entry_exit import (
     take_stalls,
 )
 from sim.processes.livelihood import births_and_deaths, dissolve_empty_households, eat, famine_deaths
-from sim.processes.money import exchange_currency, redenominate_currency, spare_cash, won_kept_per_member
+from sim.processes.money import (
+    exchange_currency,
+    foreign_share_of_savings,
+    redenominate_currency,
+    won_kept_per_member,
+)
 from sim.processes.production import harvest
 from sim.processes.state import (
     deliver_food_aid,
@@ -64,6 +69,21 @@ def test_rations_reach_the_front_of_the_queue(world):
     assert np.all(h.food_kg[~served] == 0.0)
 
 
+def test_rations_are_not_bought_where_the_market_sells_grain_for_less(world):
+    spread = world.households.town.copy()  # a third of the households in each town
+    everyone_in_town(world, town=spread, farm=False, members=2, food_kg=0.0, won=1_000.0, pds_priority=0.0)
+    h, price = world.households, world.prices[GRAIN]
+    price[:] = 40.0
+    price[0] = 10.0  # in town 0 the state's 20 won/kg is dearer than the market's grain
+    set_drivers(world, pds_coverage=1.0, ration_g_per_person_day=500.0, state_grain_price_won_per_kg=20.0)
+    distribute_rations(world)
+    in_town_0 = h.town == 0
+    assert (h.food_kg[in_town_0] == 0.0).all() and (h.won[in_town_0] == 1_000.0).all()
+    assert np.allclose(h.food_kg[~in_town_0], 2 * 0.5 * DAYS_PER_MONTH)
+    assert world.money.treasury_won == pytest.approx(20.0 * h.food_kg.sum())
+    check_accounts(world)
+
+
 @pytest.mark.parametrize("farm", [True, False])
 def test_a_ration_cut_lowers_food_intake(farm):
     intake = {}
@@ -100,7 +120,8 @@ def test_harvest_comes_in_october_and_feeds_farmers_first(world):
     assert world.households.food_kg.sum() == 0.0
     world.month = to_month("1995-10")
     harvest(world)
-    share = 0.001e9 / (2 * len(world.households) * world.weight)  # each member's share of the harvest
+    food = 0.001e9 * (1 - world.p.harvest_non_food_share)  # seed, feed and losses are not eaten
+    share = food / (2 * len(world.households) * world.weight)  # each member's share of the harvest
     assert np.allclose(world.households.food_kg, 2 * share)  # all of it is kept: it is below a year's need
 
 
@@ -217,25 +238,42 @@ def test_households_short_of_won_sell_foreign_cash_and_the_won_falls_when_yuan_a
     assert h.yuan[0] / 10.0 == pytest.approx(h.dollars[0] / 1.0)  # yuan and dollars sold alike
 
 
-def test_households_with_won_to_spare_move_a_share_of_it_into_yuan_and_dollars(world):
+def test_households_move_a_share_of_their_savings_gap_into_yuan_and_dollars(world):
     add_smugglers(world, 5, won=0.0, yuan=1e9)  # plenty of yuan on offer
     everyone_in_town(world, won=1e6, yuan=0.0, dollars=0.0)
-    spare = spare_cash(world)
-    exchange_currency(world)
     h, p = world.households, world.p
-    assert h.won == pytest.approx(1e6 - p.portfolio_adjustment_share * spare)
+    savings = 1e6 - h.members * won_kept_per_member(world)[h.town]
+    target = foreign_share_of_savings(world) * savings
+    exchange_currency(world)
+    assert h.won == pytest.approx(1e6 - p.portfolio_adjustment_share * target)
     dollar_share = p.dollar_share_of_foreign_savings
     assert h.dollars * world.now.yuan_per_dollar == pytest.approx(dollar_share / (1 - dollar_share) * h.yuan)
     check_accounts(world)
 
 
+def test_a_weaker_won_makes_the_foreign_cash_households_hold_enough_so_they_sell(world):
+    sold = {}
+    for rate in (20.0, 200.0):
+        world = hand_built_world(fx_arbitrage_pull=0.0)
+        add_smugglers(world, 5, won=1e9, yuan=0.0)  # won on offer for yuan
+        add_smugglers(world, 5, won=0.0, yuan=1e9)  # and yuan for won
+        everyone_in_town(world, won=1e5, yuan=100.0, dollars=0.0)
+        world.money.won_per_yuan = rate
+        exchange_currency(world)
+        sold[rate] = 100.0 - world.households.yuan.mean()
+    assert sold[20.0] < 0.0 < sold[200.0]  # at 20 won a yuan they buy more; at 200 their 100 yuan are too many
+
+
 def test_households_keep_less_won_when_they_expect_inflation_or_distrust_the_won(world):
-    calm = won_kept_per_member(world).copy()
+    calm, calm_share = won_kept_per_member(world).copy(), foreign_share_of_savings(world)
+    assert calm_share == pytest.approx(world.p.foreign_share_of_savings_at_stable_prices)
     world.money.expected_inflation = 0.1
     flight = won_kept_per_member(world)
     assert flight == pytest.approx(calm * np.exp(-world.p.won_flight_per_inflation * 0.1))
+    assert 1 - foreign_share_of_savings(world) == pytest.approx((1 - calm_share) * flight[0] / calm[0])
     world.money.expected_inflation, world.money.won_trust = 0.0, 0.5
     assert won_kept_per_member(world) == pytest.approx(0.5 * calm)
+    assert 1 - foreign_share_of_savings(world) == pytest.approx(0.5 * (1 - calm_share))
 
 
 def test_stall_fees_are_paid_by_stall_holders_in_open_markets_only(world):
@@ -431,6 +469,20 @@ def test_state_shops_sell_what_state_enterprises_make_and_the_money_goes_to_the_
     everyone_in_town(world, won=1_000.0, state_workers=1)
     sell_in_state_shops(world)  # now they would spend 300 and the shops have 35
     assert world.money.treasury_won == pytest.approx(p.state_shop_supply_share_of_wages * 100.0 * 0.5 * n)
+    check_accounts(world)
+
+
+def test_nobody_buys_in_state_shops_where_state_prices_are_above_the_markets(world):
+    everyone_in_town(world, town=world.households.town.copy(), won=100.0, state_workers=1)
+    set_drivers(world, state_economy_index=0.5, wage_won_per_worker_month=100.0, state_grain_price_won_per_kg=20.0)
+    h, price = world.households, world.prices[GRAIN]
+    price[:] = 40.0
+    price[0] = 10.0  # town 0's market is cheaper than the state
+    sell_in_state_shops(world)
+    in_town_0 = h.town == 0
+    assert (h.won[in_town_0] == 100.0).all()
+    assert np.allclose(h.won[~in_town_0], 100.0 * (1 - world.p.state_shop_spend_share))
+    assert world.money.treasury_won == pytest.approx((100.0 - h.won).sum())
     check_accounts(world)
 
 

@@ -17,10 +17,10 @@ class Free(NamedTuple):
 
 FREE_PARAMETERS: dict[str, Free] = {
     # entry, exit and the trader's household
-    "necessity_entry_rate_per_month": Free(0.02, 0.4, "how fast hunger pushes households into trade: not measured"),
+    "necessity_entry_rate_per_month": Free(0.02, 0.6, "how fast hunger pushes households into trade: not measured"),
     "opportunity_entry_rate_per_month": Free(0.0, 0.1, "how fast better earnings pull households into trade"),
-    "min_trader_capital_kg": Free(5.0, 60.0, "the worth below which a trader is failing"),
-    "household_draw_share": Free(0.2, 0.9, "how much of its profit a business hands to the household"),
+    "min_trader_capital_kg": Free(5.0, 150.0, "the worth below which a trader is failing"),
+    "household_draw_share": Free(0.2, 1.0, "how much of its profit a business hands to the household"),
     "free_woman_share": Free(0.5, 0.95, "households with a woman free of state work"),
     # hunger and famine
     "famine_death_rate_per_month": Free(0.001, 0.03, "death risk in starvation; excess deaths are targets"),
@@ -31,7 +31,7 @@ FREE_PARAMETERS: dict[str, Free] = {
     "grain_saving_share": Free(0.0, 0.5, "how much spare cash goes into stored grain"),
     "closed_market_trade_share": Free(0.1, 0.6, "how much trade goes on where the state does not tolerate it"),
     "tolerance_forced_by_hunger": Free(0.0, 2.0, "how far hunger forces the state to tolerate markets"),
-    "services_spend_share": Free(0.0, 0.5, "how much households spend on local services and crafts"),
+    "services_spend_share": Free(0.0, 0.8, "how much households spend on local services and crafts"),
     "side_work_share": Free(0.23, 1.0, "households doing side work; at least the 23% of state workers with a business"),
     "legal_import_yuan_per_household_month": Free(1.0, 30.0, "state trading companies' consumer imports"),
     "grain_import_kg_per_person_month": Free(0.0, 3.0, "state trading companies' grain imports at most"),
@@ -43,9 +43,10 @@ FREE_PARAMETERS: dict[str, Free] = {
     "won_flight_per_inflation": Free(0.0, 20.0, "how fast households leave the won as inflation is expected"),
     "expectation_adjustment_per_month": Free(0.03, 0.5, "how fast expectations follow inflation"),
     "won_trust_recovery_per_month": Free(0.002, 0.1, "how fast trust in the won returns after the redenomination"),
-    "portfolio_adjustment_share": Free(0.02, 0.5, "how fast households move spare won into foreign cash"),
+    "portfolio_adjustment_share": Free(0.02, 0.5, "how fast households move their savings toward their target"),
+    "foreign_share_of_savings_at_stable_prices": Free(0.0, 0.5, "savings kept in foreign cash while prices are stable"),
     "fx_arbitrage_pull": Free(0.0, 0.5, "how fast grain carried across the border pulls the won to parity"),
-    "fx_adjustment_rate": Free(0.0, 0.5, "how fast the won's rate follows excess demand for foreign cash"),
+    "fx_adjustment_rate": Free(0.0, 1.0, "how fast the won's rate follows excess demand for foreign cash"),
     "price_adjustment_rate": Free(0.03, 1.0, "how fast a town's prices follow its excess demand"),
     "max_price_change_per_month": Free(0.1, 2.0, "how far prices can move in a month (496% a month at the 2010 peak)"),
 }

@@ -12,9 +12,10 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
-from sim import results
+from sim import drivers, results
 from sim.calibration.free_parameters import FREE_PARAMETERS, INTEGER_PARAMETERS
 from sim.calibration.targets import SEEDS_DIR, Target, load_targets, scorecard
+from sim.core.schedule import Schedule, to_month
 from sim.experiments.provenance import environment, write_atomically, write_json
 from sim.experiments.sweep import make_executor, run_replicates, run_seed, simulate_series
 from sim.scenarios import load_scenario
@@ -87,12 +88,40 @@ def reported_ranges() -> dict[str, tuple[float, float]]:
     return ranges
 
 
+def reported_exchange_rates() -> list[tuple[pd.Timestamp, pd.Timestamp, float, float]]:
+    """The reported market rates of the won (the `fx_rate_*` rows of seeds/figures.csv, checks and not
+    targets) as (start, end, low, high) in won per US dollar; a rate in won per yuan is converted at the
+    world yuan-dollar rate of its month (`sim.drivers`)."""
+    figures = pd.read_csv(SEEDS_DIR / "figures.csv")
+    yuan_per_dollar = Schedule.of(drivers.YUAN_PER_DOLLAR)
+    rates = []
+    for row in figures[figures["id"].str.startswith("fx_rate_")].itertuples():
+        values = [v for v in (row.low, row.high, row.value) if pd.notna(v)]
+        start = pd.Timestamp(row.when)
+        end = start + (pd.offsets.YearEnd(0) if len(row.when) == 4 else pd.offsets.MonthEnd(0))
+        factor = yuan_per_dollar.at(to_month(row.when if len(row.when) > 4 else f"{row.when}-06"))
+        scale = factor if "per yuan" in row.unit else 1.0
+        rates.append((start, end, min(values) * scale, max(values) * scale))
+    return rates
+
+
 def plot_price_path(runs: pd.DataFrame, targets: list[Target], path: Path) -> None:
     """The simulated grain price (mean and 90% band over replicates, log scale) against the reported rice
-    prices (dark bars) and the target bands around them (light boxes); below, what the state wage buys."""
+    prices (dark bars) and the target bands around them (light boxes); below, what the state wage buys and
+    the won's market rate against the reported rates (a check, not a target)."""
     figures = reported_ranges()
-    fig = Figure(figsize=(12, 8), layout="constrained")
-    price_ax, wage_ax = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1])
+    fig = Figure(figsize=(12, 10.5), layout="constrained")
+    price_ax, wage_ax, rate_ax = fig.subplots(3, 1, sharex=True, height_ratios=[2, 1, 1])
+    rate = results.band(runs, "won_per_dollar")
+    rate_ax.plot(rate["date"], rate["mean"], color="C0", lw=1.2)
+    rate_ax.fill_between(rate["date"], rate["low"], rate["high"], color="C0", alpha=0.25, lw=0)
+    for start, end, low, high in reported_exchange_rates():
+        rate_ax.fill_between([start, end], low, max(high, low * 1.1), color="k", alpha=0.7, lw=0)
+    rate_ax.set_yscale("log")
+    rate_ax.grid(alpha=0.3, which="both")
+    rate_ax.axvline(pd.Timestamp("2009-12-01"), color="grey", ls=":", lw=1)
+    rate_ax.set_ylabel("won per US dollar (log)")
+    rate_ax.set_title("The won's market rate: simulated (not a target) against the reported rates (seeds/figures.csv)")
     for ax, output in ((price_ax, "grain_price_won_per_kg"), (wage_ax, "wage_in_grain_kg")):
         summary = results.band(runs, output)
         ax.plot(summary["date"], summary["mean"], color="C0", lw=1.2, label="simulated (mean of replicates)")
@@ -119,7 +148,7 @@ def plot_price_path(runs: pd.DataFrame, targets: list[Target], path: Path) -> No
     price_ax.legend(fontsize=8, loc="upper left")
     wage_ax.set_ylabel("kg a month (log)")
     wage_ax.set_title("What the state wage buys: kg of grain at the market price")
-    wage_ax.set_xlabel("date (monthly)")
+    rate_ax.set_xlabel("date (monthly)")
     fig.savefig(path, dpi=100, format="png")
 
 

@@ -60,17 +60,22 @@ class Target(BaseModel):
 
     def miss(self, value: float) -> float:
         """How far `value` lies outside the band, relative to the band's size (0 inside); for a log-scale
-        target, in log units over the band's log width."""
+        target, in log units over the band's log width. Capped at `MAX_MISS` band widths, so that one target
+        far outside its band does not drive a fit at the expense of all the others (the three-city price
+        gap, whose band is a tenth wide, once weighed as much as five prices missed by a factor of eight)."""
         low, high = self.band
         if self.scale_of_miss == "log" and low and high:
             if not 0 < value < math.inf:
-                return 10.0
+                return MAX_MISS
             outside = max(math.log(low / value), math.log(value / high), 0.0)
-            return min(outside / math.log(high / low), 10.0)
+            return min(outside / math.log(high / low), MAX_MISS)
         width = (high - low) if low is not None and high is not None else abs(low if low is not None else high) or 1
         below = (low - value) / width if low is not None and value < low else 0.0
         above = (value - high) / width if high is not None and value > high else 0.0
-        return min(below + above, 10.0)  # capped, so that one wild miss does not swamp the others
+        return min(below + above, MAX_MISS)
+
+
+MAX_MISS = 3.0  # band widths
 
 
 def _window(series: pd.DataFrame, period: tuple[str, str]) -> pd.DataFrame:

@@ -110,24 +110,23 @@ def won_kept_per_member(world: World) -> np.ndarray:
     return p.won_holding_months * flight * world.need_kg() * world.prices[GRAIN]
 
 
-def spare_cash(world: World) -> np.ndarray:
-    """Each household's won beyond what it keeps (`won_kept_per_member`)."""
-    h = world.households
-    spare = np.empty(len(h))
-    _spare_cash(town=h.town, kept_per_member=won_kept_per_member(world), members=h.members, won=h.won, spare=spare)
-    return spare
+def foreign_share_of_savings(world: World) -> float:
+    """The share of their savings (cash beyond what they keep in won, `won_kept_per_member`) that households
+    want in foreign cash (ODD 7.4.2).
+
+    `foreign_share_of_savings_at_stable_prices` while prices are stable and the won is trusted; the rest,
+    the won's share, shrinks by exp(-`won_flight_per_inflation` x the inflation households expect) and
+    with their trust in the won, as `won_kept_per_member` does.
+    """
+    p, m = world.p, world.money
+    won_share = 1.0 - p.foreign_share_of_savings_at_stable_prices
+    return 1.0 - won_share * math.exp(-p.won_flight_per_inflation * max(m.expected_inflation, 0.0)) * m.won_trust
 
 
 @njit(cache=True)
 def spare_cash_of(won: float, members: int, kept_per_member: float) -> float:
     """A household's won beyond what it keeps, inside kernels."""
     return max(won - members * kept_per_member, 0.0)
-
-
-@njit(cache=True)
-def _spare_cash(town, kept_per_member, members, won, spare):
-    for i in range(len(won)):
-        spare[i] = spare_cash_of(won[i], members[i], kept_per_member[town[i]])
 
 
 # --- the currency market ------------------------------------------------------------------------
@@ -137,16 +136,18 @@ def exchange_currency(world: World) -> None:
     """Currency market (ODD 7.4.3): one national market trades foreign cash (yuan, and dollars at the world
     cross rate) for won at the going rate.
 
-    Households buy foreign cash with `portfolio_adjustment_share` of their won beyond what they keep
-    (`won_kept_per_member`), `dollar_share_of_foreign_savings` of it in dollars, and sell foreign cash,
-    yuan and dollars alike in proportion to their value, for as much won as they lack. Smugglers sell the
-    yuan they hold beyond one trip's load and top up to one load. State trading companies buy, with last
-    month's won revenue, the yuan their goods cost abroad beyond what buyers paid them in foreign cash, and
-    sell what foreign cash is left; the won left over is the state's profit and goes to the treasury. The
-    smaller side is served in full, the larger pro rata; dollars bought or sold are changed for yuan abroad
-    by money changers at the world rate. The rate then moves by
-    `fx_adjustment_rate` x the log excess demand for foreign cash (bounded at +-1; no quote where a side
-    is missing), plus `fx_arbitrage_pull` x the log gap to the rate at which grain costs the same in
+    Households rebalance their savings: each wants `foreign_share_of_savings` of its cash beyond what it
+    keeps in won (`won_kept_per_member`; none if it has no more than that) in foreign cash, and closes
+    `portfolio_adjustment_share` of the gap a month, buying foreign cash with won (`dollar_share_of_foreign_
+    savings` of it in dollars) or selling it, yuan and dollars alike in proportion to their value. As the
+    won weakens, the foreign cash households hold is worth more won and they want less of it: demand
+    responds to the rate. Smugglers sell the yuan they hold beyond one trip's load and top up to one load.
+    State trading companies buy, with last month's won revenue, the yuan their goods cost abroad beyond
+    what buyers paid them in foreign cash, and sell what foreign cash is left; the won left over is the
+    state's profit and goes to the treasury. The smaller side is served in full, the larger pro rata;
+    dollars bought or sold are changed for yuan abroad by money changers at the world rate. The rate then
+    moves by `fx_adjustment_rate` x the log excess demand for foreign cash (bounded at +-1; no quote where
+    a side is missing), plus `fx_arbitrage_pull` x the log gap to the rate at which grain costs the same in
     border markets as in China (goods carried across the border tie the won to what it buys), at most
     `max_price_change_per_month` either way.
     """
@@ -170,6 +171,7 @@ def exchange_currency(world: World) -> None:
         yuan=h.yuan,
         dollars=h.dollars,
         kept_per_member=won_kept_per_member(world),
+        foreign_share=foreign_share_of_savings(world),
         adjustment_share=p.portfolio_adjustment_share,
         won_per_yuan=rate,
         yuan_per_dollar=yuan_per_dollar,
@@ -180,6 +182,7 @@ def exchange_currency(world: World) -> None:
     supply_yuan = sell_yuan.sum() + smugglers_sell_yuan.sum() + state_sell_yuan
     demand_won = buy_won.sum() + smugglers_buy_won.sum() + state_buy_won
     traded_yuan = min(supply_yuan, demand_won / rate)
+    world.tally.fx_wanted_yuan += demand_won / rate
     sell_fill = traded_yuan / supply_yuan if supply_yuan > 0 else 0.0
     buy_fill = traded_yuan * rate / demand_won if demand_won > 0 else 0.0
 
@@ -214,14 +217,17 @@ def exchange_currency(world: World) -> None:
 
 
 @njit(cache=True)
-def _household_orders(town, members, won, yuan, dollars, kept_per_member, adjustment_share, won_per_yuan,
-                      yuan_per_dollar, buy_won, sell_yuan):  # fmt: skip
-    """Each household's order: won offered for foreign cash, or foreign cash (in yuan) offered for won."""
+def _household_orders(town, members, won, yuan, dollars, kept_per_member, foreign_share, adjustment_share,
+                      won_per_yuan, yuan_per_dollar, buy_won, sell_yuan):  # fmt: skip
+    """Each household's order: won offered for foreign cash, or foreign cash (in yuan) offered for won, to
+    close `adjustment_share` of the gap between the foreign cash it holds and `foreign_share` of its
+    savings (cash beyond what it keeps in won)."""
     for i in range(len(won)):
-        gap = won[i] - members[i] * kept_per_member[town[i]]
-        foreign_yuan = yuan[i] + dollars[i] * yuan_per_dollar
-        buy_won[i] = adjustment_share * gap if gap > 0.0 else 0.0
-        sell_yuan[i] = min(-gap / won_per_yuan, foreign_yuan) if gap < 0.0 else 0.0
+        foreign_won = (yuan[i] + dollars[i] * yuan_per_dollar) * won_per_yuan
+        savings = max(won[i] + foreign_won - members[i] * kept_per_member[town[i]], 0.0)
+        order = adjustment_share * (foreign_share * savings - foreign_won)
+        buy_won[i] = min(order, won[i]) if order > 0.0 else 0.0
+        sell_yuan[i] = -order / won_per_yuan if order < 0.0 else 0.0
 
 
 @njit(cache=True)

@@ -12,14 +12,15 @@ from sim.world import GRAIN, World
 def harvest(world: World) -> None:
     """Harvest (ODD 7.3), in `harvest_month` only: the national harvest is shared among farm members.
 
-    Each farm household's share is `harvest_mt` divided by the real number of farm persons, times its
-    members. The state procures the rest of `farm_retention_share` only as far as it still works (the
-    state economy index): a household keeps 1 - (1 - farm_retention_share) x index of its share, and
-    never less than a year of its own grain need (farmers feed themselves first; all of it if the
-    share is smaller). The state pays the procurement price for what it takes (`pay_from_treasury`), and
-    the grain leaves the model's markets (the army, state stores). What is kept is grain created, valued
-    at the market price: the official distribution (`farm_retention_share` of the share) as formal
-    income, what farmers keep beyond it as informal (diverted) income; the procurement pay is formal.
+    Each farm household's share is `harvest_mt`, less the `harvest_non_food_share` that goes to seed, feed
+    and losses, divided by the real number of farm persons, times its members. The state procures the
+    rest of `farm_retention_share` only as far as it still works (the state economy index): a household
+    keeps 1 - (1 - farm_retention_share) x index of its share, and never less than a year of its own
+    grain need (farmers feed themselves first; all of it if the share is smaller). The state pays the
+    procurement price for what it takes (`pay_from_treasury`), and the grain leaves the model's markets
+    (the army, state stores). What is kept is grain created, valued at the market price: the official
+    distribution (`farm_retention_share` of the share) as formal income, what farmers keep beyond it as
+    informal (diverted) income; the procurement pay is formal.
     """
     p, h = world.p, world.households
     if world.month % 12 + 1 != p.harvest_month:
@@ -33,7 +34,7 @@ def harvest(world: World) -> None:
         farm=h.farm,
         members=h.members,
         grain_price=world.prices[GRAIN],
-        gross_kg_per_member=world.now.harvest_mt * 1e9 / farm_persons_real,
+        gross_kg_per_member=world.now.harvest_mt * (1.0 - p.harvest_non_food_share) * 1e9 / farm_persons_real,
         year_need_kg_per_member=world.need_kg() * 12,
         retention=1.0 - (1.0 - p.farm_retention_share) * world.now.state_economy_index,
         official_share=p.farm_retention_share,

@@ -39,9 +39,11 @@ def distribute_rations(world: World) -> None:
 
     A household is served when its `pds_priority` is below the month's coverage, so coverage cuts fall on
     the back of the queue (the capital is at the front). It may buy `ration_g_per_person_day` for each
-    member for the month at `state_grain_price_won_per_kg`, as far as its cash allows. The grain comes
-    from the state's stores (created here); the money goes to the treasury; what the ration is worth at
-    the local market price beyond what was paid counts as formal income.
+    member for the month at `state_grain_price_won_per_kg`, as far as its cash allows, and does so only
+    where that is below its town's market price (after the 2009 redenomination the state price kept its
+    number and for a time cost more than the market's grain). The grain comes from the state's stores
+    (created here); the money goes to the treasury; what the ration is worth at the local market price
+    beyond what was paid counts as formal income.
     """
     h, now = world.households, world.now
     rations_kg, paid_won = _serve_rations(
@@ -68,12 +70,13 @@ def _serve_rations(active, farm, priority, coverage, members, ration_kg_per_memb
     """`distribute_rations` in one pass; returns the grain handed out and the won paid for it."""
     total_kg = total_won = 0.0
     for i in range(len(active)):
-        entitled = members[i] * ration_kg_per_member * (active[i] & ~farm[i] & (priority[i] < coverage))
+        worth_it = grain_price[town[i]] > state_price
+        entitled = members[i] * ration_kg_per_member * (active[i] & ~farm[i] & (priority[i] < coverage) & worth_it)
         ration_kg = min(entitled, won[i] / state_price) if state_price > 0.0 else entitled
         paid = ration_kg * state_price
         won[i] -= paid
         food_kg[i] += ration_kg
-        income_formal_won[i] += ration_kg * max(grain_price[town[i]] - state_price, 0.0)
+        income_formal_won[i] += ration_kg * (grain_price[town[i]] - state_price)
         total_kg += ration_kg
         total_won += paid
     return total_kg, total_won
@@ -126,15 +129,19 @@ def sell_in_state_shops(world: World) -> None:
     What they have to sell is worth `state_shop_supply_share_of_wages` of the wage bill at full pay (the
     wage times the state workers), times the state economy index: state prices move with wages (the 2002
     reform raised both), and idle factories make little. Households would spend `state_shop_spend_share`
-    of their cash there; where they would spend more than the shops have, each gets its share pro rata.
+    of their cash there, but only where state prices are below the market's: where the state price of
+    grain is below the town's market price (state prices moved together, and after the 2009 redenomination
+    kept their number). Where they would spend more than the shops have, each gets its share pro rata.
     """
     h, now, p = world.households, world.now, world.p
     workers = count_where(h.state_workers, h.active)
     supply = p.state_shop_supply_share_of_wages * now.wage_won_per_worker_month * workers * now.state_economy_index
-    wanted = p.state_shop_spend_share * h.won.sum()
+    cheaper = world.prices[GRAIN] > now.state_grain_price_won_per_kg
+    buyers_won = world.town_sum(h, h.won * h.active) * cheaper
+    wanted = p.state_shop_spend_share * buyers_won.sum()
     if wanted <= 0 or supply <= 0:
         return
     share = p.state_shop_spend_share * min(1.0, supply / wanted)
-    spent = h.won.sum() * share
-    h.won *= 1.0 - share
+    spent = share * buyers_won.sum()
+    h.won -= h.won * world.at_town(h, share * cheaper)
     to_treasury(world, spent)

@@ -21,7 +21,7 @@ from sim.core.groupby import fill_ratio, group_sum, scatter_add
 from sim.core.table import AgentTable
 from sim.parameters import Parameters
 from sim.processes.money import pay_by_town, share_in_town, spare_cash_of, won_kept_per_member
-from sim.world import GOOD_NAMES, GRAIN, IMPORTS, NOBODY, World
+from sim.world import GOOD_NAMES, GRAIN, IMPORTS, World
 
 
 def trader_worth(world: World) -> np.ndarray:
@@ -623,14 +623,15 @@ def buy_local_services(world: World) -> None:
     """Local services and crafts (ODD 7.6.4): tailoring, repairs, food processing, haircuts, carrying.
 
     Each household spends `services_spend_share` of its cash left after food and goods on services made in
-    its town. What a town spends is shared equally among its households that do side
-    work: non-farm households with no trading or smuggling member, `side_work_share` of them (those whose
-    `side_work_rank` is below it) times the state's tolerance of private work. Their earnings are informal
-    income; where a town has nobody doing side work, nothing is bought.
+    its town. What a town spends is shared equally among its households that do side work: non-farm
+    households, `side_work_share` of them (those whose `side_work_rank` is below it) times the state's
+    tolerance of private work, whether or not a member also trades or smuggles (one member goes to market;
+    the others keep their side work). Their earnings are informal income; where a town has nobody doing
+    side work, nothing is bought.
     """
     h, p = world.households, world.p
     share = p.side_work_share * world.tolerance
-    workers = h.active & ~h.farm & (h.trader == NOBODY) & (h.smuggler == NOBODY) & (h.side_work_rank < share)
+    workers = h.active & ~h.farm & (h.side_work_rank < share)
     workers_per_town = world.town_sum(h, workers)
     spending = np.empty(len(h))
     _spend(town=h.town, won=h.won, share=p.services_spend_share, can_buy=workers_per_town > 0, spending=spending)
