@@ -25,19 +25,16 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pandas as pd  # noqa: E402
 
-from sim import drivers, results  # noqa: E402
+from sim import results  # noqa: E402
 from sim.experiments.sweep import run_replicates  # noqa: E402
+from sim.parameters import Parameters  # noqa: E402
 
-WAGE_TRIPLED_AFTER_2009 = {
-    **drivers.WAGE_WON_PER_WORKER_MONTH,
-    "2009-11": 6_000,
-    "2009-12": 18_000,
-    "2011-07": 12_000,
-    2022: 22_500,
-}
+# The wage schedule with every point from the redenomination on three times as high (in date order).
+WAGE_TRIPLED_AFTER_2009 = {"kind": "linear", 1990: 85, "2002-06": 85, "2002-07": 2_000, 2008: 6_000,
+                           "2009-11": 6_000, "2009-12": 18_000, "2011-07": 12_000, 2022: 22_500}  # fmt: skip
 VARIANTS = {
     "baseline": {},
-    "won kept 0.3 months (not 1.7)": {"parameters.won_holding_months": 0.3},
+    f"won kept 0.3 months (not {Parameters().won_holding_months:.1f})": {"parameters.won_holding_months": 0.3},
     "trust in the won never returns": {"parameters.won_trust_recovery_per_month": 0.0},
     "wage tripled after 2009-12": {"drivers.wage_won_per_worker_month": WAGE_TRIPLED_AFTER_2009},
     "rate ignores excess demand": {"parameters.fx_adjustment_rate": 0.0},

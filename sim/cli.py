@@ -262,11 +262,19 @@ def fit(
     workers: WorkersOption = None,
     seed: Annotated[int, typer.Option(help="Seed of the search and of the runs.", min=0)] = 1,
     out: Annotated[Path, typer.Option(help="Scenario file to write.")] = Path("outputs/fit/baseline_fitted.yaml"),
+    around: Annotated[
+        float | None,
+        typer.Option(
+            help="Polish: search each parameter only this share of its range either side of its value.",
+            min=0.0,
+            max=1.0,
+        ),
+    ] = None,
 ) -> None:
     """Fit the free parameters (sim/calibration/free_parameters.py) to the targets; write a scenario file."""
     from sim.calibration.run import fit as run_fit
 
-    best = run_fit(scenario, out, trials, replicates, checked_settings(scenario, set_), seed, workers)
+    best = run_fit(scenario, out, trials, replicates, checked_settings(scenario, set_), seed, workers, around)
     typer.echo(f"Best summed miss {best['loss']:.3f} ({best['passes']} targets passed); written to {out}")
 
 

@@ -125,3 +125,13 @@ def test_the_baseline_is_the_calibrated_model_with_its_free_parameters_in_bounds
     assert not set(FREE_PARAMETERS) & set(baseline.settings["parameters"])
     for name, free in FREE_PARAMETERS.items():
         assert free.low <= getattr(Parameters(), name) <= free.high, name
+
+
+def test_a_polishing_fit_searches_near_the_current_values_within_the_bounds():
+    from sim.calibration.free_parameters import Free
+    from sim.calibration.run import _search_bounds
+
+    free = Free(0.0, 2.0, "a rate")
+    assert _search_bounds(free, 1.0, None) == (0.0, 2.0)
+    assert _search_bounds(free, 1.0, 0.1) == pytest.approx((0.8, 1.2))
+    assert _search_bounds(free, 0.1, 0.1) == pytest.approx((0.0, 0.3))  # clipped at the bound

@@ -13,7 +13,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from sim import drivers, results
-from sim.calibration.free_parameters import FREE_PARAMETERS, INTEGER_PARAMETERS
+from sim.calibration.free_parameters import FREE_PARAMETERS, INTEGER_PARAMETERS, Free
 from sim.calibration.targets import SEEDS_DIR, Target, load_targets, scorecard
 from sim.core.schedule import Schedule, to_month
 from sim.experiments.provenance import environment, write_atomically, write_json
@@ -160,11 +160,15 @@ def fit(
     settings: dict[str, Any],
     seed: int = 1,
     workers: int | None = None,
+    around: float | None = None,
 ) -> dict[str, Any]:
     """Search the free parameters with optuna (multivariate TPE) to minimise the targets' summed misses, and
     write the best values into a scenario file that extends `scenario`. Returns the best values and loss.
 
-    The first trial is the scenario's own values, so the search starts from the current calibration. Every
+    The first trial is the scenario's own values, so the search starts from the current calibration. With
+    `around`, each parameter is searched only within that share of its range either side of its current
+    value (a polish: over the whole ranges of 29 parameters, 150 trials of TPE found nothing better than a
+    fitted start, twice). Every
     trial runs the same `replicates` seeds (common random numbers: two trials differ by their parameters,
     not by their luck), on one pool of worker processes kept for the whole search. Each trial's loss and
     values go to `<out_file>.trials.csv`, the search's record.
@@ -177,12 +181,16 @@ def fit(
     seeds = [run_seed(seed, 0, replicate) for replicate in range(replicates)]
     executor = make_executor("process", workers or os.cpu_count() or 1, None)
 
+    current = {name: min(max(getattr(base.parameters, name), free.low), free.high)
+               for name, free in FREE_PARAMETERS.items()}  # fmt: skip
+    bounds = {name: _search_bounds(free, current[name], around) for name, free in FREE_PARAMETERS.items()}
+
     def objective(trial: optuna.Trial) -> float:
         values = {
-            name: trial.suggest_int(name, int(free.low), int(free.high))
+            name: trial.suggest_int(name, int(low), int(high))
             if name in INTEGER_PARAMETERS
-            else trial.suggest_float(name, free.low, free.high)
-            for name, free in FREE_PARAMETERS.items()
+            else trial.suggest_float(name, low, high)
+            for name, (low, high) in bounds.items()
         }
         overrides = {**settings, **{f"parameters.{name}": value for name, value in values.items()}}
         futures = [executor.submit(simulate_series, str(base.path), overrides, s) for s in seeds]
@@ -191,12 +199,10 @@ def fit(
         trial.set_user_attr("passes", int(card["passes"].sum()))
         return float(card["miss"].sum())
 
-    current = {name: getattr(base.parameters, name) for name in FREE_PARAMETERS}
     study = optuna.create_study(
         direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed, multivariate=True, n_startup_trials=20)
     )
-    study.enqueue_trial({name: min(max(value, FREE_PARAMETERS[name].low), FREE_PARAMETERS[name].high)
-                         for name, value in current.items()})  # fmt: skip
+    study.enqueue_trial(current)
     with executor:
         study.optimize(objective, n_trials=trials, show_progress_bar=True)
     record = study.trials_dataframe(attrs=("number", "value", "params", "user_attrs"))
@@ -206,7 +212,8 @@ def fit(
         "name": out_file.stem,
         "description": (
             f"The {scenario} scenario with its free parameters fitted to the targets in seeds/targets.yaml by "
-            f"`jangmadang fit` ({trials} trials, {replicates} replicates each, settings {settings}); best summed "
+            f"`jangmadang fit` ({trials} trials, {replicates} replicates each, settings {settings}"
+            f"{f', within {around} of each range around the start' if around else ''}); best summed "
             f"miss {best.value:.3f}, {best.user_attrs['passes']} of {len(targets)} targets passed in the fit."
         ),
         "extends": scenario,
@@ -217,6 +224,15 @@ def fit(
     }
     write_atomically(out_file, lambda path: path.write_text(yaml.safe_dump(document, sort_keys=False, width=100)))
     return {"loss": best.value, "passes": best.user_attrs["passes"], "parameters": document["parameters"]}
+
+
+def _search_bounds(free: Free, current: float, around: float | None) -> tuple[float, float]:
+    """The range searched for one free parameter: its bounds, or `around` of their width either side of
+    `current`, within them."""
+    if around is None:
+        return free.low, free.high
+    reach = around * (free.high - free.low)
+    return max(free.low, current - reach), min(free.high, current + reach)
 
 
 def sensitivity(
