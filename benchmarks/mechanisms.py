@@ -24,6 +24,7 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from sim import results  # noqa: E402
+from sim.cli import parse_sets  # noqa: E402
 from sim.experiments.sweep import run_replicates  # noqa: E402
 
 COMPARISONS = (
@@ -31,10 +32,6 @@ COMPARISONS = (
     ("phones narrow price gaps", "no_phones", "grain_price_dispersion", "2010", "2019"),
     ("phones narrow price gaps", "no_phones", "grain_price_gap_three_cities", "2013", "2019"),
 )
-
-
-def parse_sets(pairs: list[str]) -> dict:
-    return {key: int(value) if value.isdigit() else value for key, value in (pair.split("=", 1) for pair in pairs)}
 
 
 def main() -> None:

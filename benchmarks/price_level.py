@@ -26,6 +26,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import pandas as pd  # noqa: E402
 
 from sim import results  # noqa: E402
+from sim.cli import parse_sets  # noqa: E402
 from sim.experiments.sweep import run_replicates  # noqa: E402
 from sim.parameters import Parameters  # noqa: E402
 
@@ -46,10 +47,6 @@ COLUMNS = {
     "won/$ 2013-19": ("won_per_dollar", "2013", "2019"),
 }
 WANTED_OVER_TRADED = ("fx_wanted_yuan", "fx_traded_yuan", "2010", "2019")
-
-
-def parse_sets(pairs: list[str]) -> dict:
-    return {key: int(value) if value.isdigit() else value for key, value in (pair.split("=", 1) for pair in pairs)}
 
 
 def main() -> None:

@@ -93,16 +93,33 @@ def reported_exchange_rates() -> list[tuple[pd.Timestamp, pd.Timestamp, float, f
     targets) as (start, end, low, high) in won per US dollar; a rate in won per yuan is converted at the
     world yuan-dollar rate of its month (`sim.drivers`)."""
     figures = pd.read_csv(SEEDS_DIR / "figures.csv")
+    ranges = reported_ranges()
     yuan_per_dollar = Schedule.of(drivers.YUAN_PER_DOLLAR)
     rates = []
     for row in figures[figures["id"].str.startswith("fx_rate_")].itertuples():
-        values = [v for v in (row.low, row.high, row.value) if pd.notna(v)]
+        whole_year = len(row.when) == 4
         start = pd.Timestamp(row.when)
-        end = start + (pd.offsets.YearEnd(0) if len(row.when) == 4 else pd.offsets.MonthEnd(0))
-        factor = yuan_per_dollar.at(to_month(row.when if len(row.when) > 4 else f"{row.when}-06"))
-        scale = factor if "per yuan" in row.unit else 1.0
-        rates.append((start, end, min(values) * scale, max(values) * scale))
+        end = start + (pd.offsets.YearEnd(0) if whole_year else pd.offsets.MonthEnd(0))
+        scale = (
+            yuan_per_dollar.at(to_month(f"{row.when}-06" if whole_year else row.when))
+            if "per yuan" in row.unit
+            else 1.0
+        )
+        low, high = ranges[row.id]
+        rates.append((start, end, low * scale, high * scale))
     return rates
+
+
+def _draw_simulated(ax, runs: pd.DataFrame, output: str) -> None:
+    """One panel of `price_path.png`: the simulated series (mean and 90% band over replicates), log scale,
+    with the redenomination marked."""
+    summary = results.band(runs, output)
+    ax.plot(summary["date"], summary["mean"], color="C0", lw=1.2, label="simulated (mean of replicates)")
+    ax.fill_between(summary["date"], summary["low"], summary["high"], color="C0", alpha=0.25, lw=0,
+                    label="simulated, 90% of replicates")  # fmt: skip
+    ax.set_yscale("log")
+    ax.grid(alpha=0.3, which="both")
+    ax.axvline(pd.Timestamp("2009-12-01"), color="grey", ls=":", lw=1)
 
 
 def plot_price_path(runs: pd.DataFrame, targets: list[Target], path: Path) -> None:
@@ -112,21 +129,13 @@ def plot_price_path(runs: pd.DataFrame, targets: list[Target], path: Path) -> No
     figures = reported_ranges()
     fig = Figure(figsize=(12, 10.5), layout="constrained")
     price_ax, wage_ax, rate_ax = fig.subplots(3, 1, sharex=True, height_ratios=[2, 1, 1])
-    rate = results.band(runs, "won_per_dollar")
-    rate_ax.plot(rate["date"], rate["mean"], color="C0", lw=1.2)
-    rate_ax.fill_between(rate["date"], rate["low"], rate["high"], color="C0", alpha=0.25, lw=0)
+    _draw_simulated(rate_ax, runs, "won_per_dollar")
     for start, end, low, high in reported_exchange_rates():
         rate_ax.fill_between([start, end], low, max(high, low * 1.1), color="k", alpha=0.7, lw=0)
-    rate_ax.set_yscale("log")
-    rate_ax.grid(alpha=0.3, which="both")
-    rate_ax.axvline(pd.Timestamp("2009-12-01"), color="grey", ls=":", lw=1)
     rate_ax.set_ylabel("won per US dollar (log)")
     rate_ax.set_title("The won's market rate: simulated (not a target) against the reported rates (seeds/figures.csv)")
     for ax, output in ((price_ax, "grain_price_won_per_kg"), (wage_ax, "wage_in_grain_kg")):
-        summary = results.band(runs, output)
-        ax.plot(summary["date"], summary["mean"], color="C0", lw=1.2, label="simulated (mean of replicates)")
-        ax.fill_between(summary["date"], summary["low"], summary["high"], color="C0", alpha=0.25, lw=0,
-                        label="simulated, 90% of replicates")  # fmt: skip
+        _draw_simulated(ax, runs, output)
         for target in targets:
             if target.output != output or target.statistic != "mean":
                 continue
@@ -138,9 +147,6 @@ def plot_price_path(runs: pd.DataFrame, targets: list[Target], path: Path) -> No
                 reported_low, reported_high = figures[target.figure]
                 ax.fill_between([start, end], reported_low, max(reported_high, reported_low * 1.04), color="k",
                                 alpha=0.7, lw=0)  # fmt: skip
-        ax.set_yscale("log")
-        ax.grid(alpha=0.3, which="both")
-        ax.axvline(pd.Timestamp("2009-12-01"), color="grey", ls=":", lw=1)
     price_ax.fill_between([], [], color="C2", alpha=0.2, label="target band (factor two)")
     price_ax.fill_between([], [], color="k", alpha=0.7, label="reported (FACTS.md)")
     price_ax.set_ylabel("won per kg (log; new won from Dec 2009)")

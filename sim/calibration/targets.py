@@ -21,6 +21,8 @@ from sim.scenarios import ScenarioError, read_yaml
 
 SEEDS_DIR = Path(os.environ.get("JANGMADANG_SEEDS", Path(__file__).resolve().parents[2] / "seeds"))
 
+MAX_MISS = 3.0  # the most a target's miss counts, in band widths (see `Target.miss`)
+
 
 class Target(BaseModel):
     """One documented pattern as a band on a statistic of a simulated output."""
@@ -73,9 +75,6 @@ class Target(BaseModel):
         below = (low - value) / width if low is not None and value < low else 0.0
         above = (value - high) / width if high is not None and value > high else 0.0
         return min(below + above, MAX_MISS)
-
-
-MAX_MISS = 3.0  # band widths
 
 
 def _window(series: pd.DataFrame, period: tuple[str, str]) -> pd.DataFrame:
