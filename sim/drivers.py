@@ -140,6 +140,17 @@ CHINA_GRAIN_PRICE_YUAN_PER_KG = {
     2020: 2.6,
 }
 
+# What the state's trading companies sell abroad, US dollars a year, before sanctions cut it (`sanctions_export_cut`):
+# North Korea's exports to China (about 90% of its recorded trade, FACTS), approximate China customs annual
+# figures, not in FACTS; other partners left out. Coal, ores, seafood and textiles. Held at the 2013-2016
+# level after 2016: the fall of 2017-2020 is the sanctions' (FACTS: China's imports from North Korea fell
+# ~88% in 2018), made by the model from the sanctions driver.
+STATE_EXPORTS_USD_PER_YEAR = {
+    "kind": "linear",
+    1990: 125e6, 1993: 300e6, 1995: 65e6, 2000: 40e6, 2003: 400e6, 2005: 500e6, 2008: 750e6, 2010: 1_200e6,
+    2011: 2_500e6, 2013: 2_900e6, 2016: 2_600e6,
+}  # fmt: skip
+
 # Entrepreneurship training start-ups per year. FACTS: ~30 start-ups mentored (2018). Off in the baseline.
 TRAINING_STARTUPS_PER_YEAR = {1990: 0}
 
@@ -170,6 +181,7 @@ class Drivers:
     broker_fee_share: float  # 0-1
     yuan_per_dollar: float
     china_grain_price_yuan_per_kg: float
+    state_exports_usd_per_year: float  # before sanctions
     training_startups_per_year: float
 
     @classmethod

@@ -29,12 +29,13 @@ from sim.indicators import INDICATORS, market_snapshot, measure
 from sim.initialization import build_world
 from sim.parameters import ParameterError, Parameters
 from sim.processes.books import close_books, open_books
-from sim.processes.border import deliver_remittances, import_legally, smuggle
+from sim.processes.border import deliver_remittances, export_state_goods, import_legally, smuggle
 from sim.processes.enforcement import collect_stall_fees, crack_down, invest_official_funds, take_bribes
 from sim.processes.entry_exit import (
     enter_smuggling,
     enter_trade,
     exit_trade,
+    move_to_dearer_markets,
     start_trained_businesses,
     take_stalls,
 )
@@ -197,6 +198,7 @@ class JangmadangModel(mesa.Model):
         spend_state_budget(w)
         # Smuggling, remittances and the currency market
         deliver_remittances(w)
+        export_state_goods(w)
         exchange_currency(w)
         import_legally(w)
         smuggle(w)
@@ -219,6 +221,7 @@ class JangmadangModel(mesa.Model):
         dissolve_empty_households(w)
         # Entry to and exit from trade
         exit_trade(w)
+        move_to_dearer_markets(w)
         take_stalls(w)
         enter_trade(w)
         start_trained_businesses(w)

@@ -141,13 +141,15 @@ class MarketBook:
     demand: np.ndarray  # households' retail orders
     supply: np.ndarray  # what was on offer at retail
     replacement_cost: np.ndarray  # cheapest delivered wholesale price a trader without a phone knows
+    cheapest_with_phone: np.ndarray  # cheapest delivered wholesale price of any source with goods
     wholesale_orders: np.ndarray  # traders' orders at each source town
     wholesale_sold: np.ndarray  # what they got there
 
     @classmethod
     def empty(cls, n_towns: int) -> MarketBook:
         shape = (len(GOODS), n_towns)
-        return cls(np.zeros(shape), np.zeros(shape), np.full(shape, np.inf), np.zeros(shape), np.zeros(shape))
+        return cls(np.zeros(shape), np.zeros(shape), np.full(shape, np.inf), np.full(shape, np.inf), np.zeros(shape),
+                   np.zeros(shape))  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -166,6 +168,7 @@ class Tally:
     fx_traded_yuan: float = 0.0  # changed for won on the currency market
     fx_wanted_yuan: float = 0.0  # asked for with won on the currency market, at the going rate
     smuggled_yuan: float = 0.0  # goods bought in China by smugglers
+    state_exports_yuan: float = 0.0  # sold abroad by the state's trading companies
     crossings: float = 0.0
     seizures: float = 0.0
     bribes_won: float = 0.0  # to market officials and border guards
@@ -180,6 +183,7 @@ class Tally:
     retail_imports: float = 0.0
     trader_entries: float = 0.0
     trader_exits: float = 0.0
+    trader_moves: float = 0.0  # traders taking their trade to another town
     smuggler_entries: float = 0.0
     smuggler_exits: float = 0.0
     trained_startups: float = 0.0

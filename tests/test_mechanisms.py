@@ -70,13 +70,6 @@ def test_with_full_tolerance_and_no_rations_markets_grow(baseline_1990s):
     assert reliance > 1.25 * mean_over_seeds("market_reliance_share", (1997, 2000), **tolerant_fed)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sanctions cut the state's legal imports and so its demand for yuan, but the model has no state "
-    "exports for them to cut: the won strengthens (1,440 to 900 won/yuan in 2003-2008 in the test model) and "
-    "imports cost 10% less in won (44% more in yuan); at the default scale they cost 11% more (3 seeds). "
-    "docs/ODD.md, Known gaps",
-)
 def test_sanctions_raise_import_prices():
     years = (2003, 2008)
     price = {level: mean_over_seeds("import_price_won_per_unit", years, sanctions=level) for level in (0.0, 1.0)}
@@ -92,12 +85,6 @@ def test_a_closed_border_stops_remittances():
 PHONE_SEEDS = tuple(range(1, 13))  # the test model is small: 6 seeds gave 1.8 paired SE, 12 give 3.1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with the 2026-12-06 fit phones narrow the dispersion at the default scale (+0.053, +8.8 paired SE, "
-    "10 seeds, benchmarks/mechanisms.py) but not in this small model (+0.009, +0.6 SE) nor at 6,000 "
-    "households (-1.2 SE); docs/ODD.md, Known gaps",
-)
 def test_phones_narrow_price_gaps_between_markets():
     """Runs with and without phones, paired by seed (they share every random number phones do not change):
     with phones, grain prices across towns are closer, by more than twice the paired standard error."""

@@ -9,12 +9,19 @@ from sim.accounting import check_accounts, holdings
 from sim.core.groupby import SortedGroups
 from sim.core.schedule import to_month
 from sim.processes.books import open_books
-from sim.processes.border import _draw_near_border, deliver_remittances, import_legally, smuggle
+from sim.processes.border import (
+    _draw_near_border,
+    deliver_remittances,
+    export_state_goods,
+    import_legally,
+    smuggle,
+)
 from sim.processes.enforcement import collect_stall_fees, crack_down, invest_official_funds, take_bribes
 from sim.processes.entry_exit import (
     enter_smuggling,
     enter_trade,
     exit_trade,
+    move_to_dearer_markets,
     start_trading,
     start_trained_businesses,
     take_stalls,
@@ -408,6 +415,27 @@ def test_new_traders_take_the_good_that_pays_in_town_or_else_in_the_country():
     assert world.traders.good[1:].tolist() == [IMPORTS, IMPORTS]
 
 
+def test_traders_with_a_phone_take_their_trade_where_the_markup_is_higher():
+    moved = {}
+    for threshold in (0.25, 10.0):
+        world = hand_built_world(households=300, trader_move_rate_per_month=1.0, trader_move_threshold=threshold)
+        homes = np.flatnonzero(world.households.town == 0)
+        rows = add_traders(world, homes, won=1_000.0, stock=0.0, stall=True)
+        t = world.traders
+        t.phone_rank[:] = np.where(np.arange(len(t)) % 2 == 0, 0.1, 0.9)  # half of them have a phone
+        world.trader_phone_share = 0.5
+        world.book.cheapest_with_phone[GRAIN] = 100.0
+        world.prices[GRAIN] = [120.0, 120.0, 400.0]  # town 2 pays a markup of 4 on delivered cost, the others 1.2
+        move_to_dearer_markets(world)
+        moved[threshold] = t.town[rows] != 0
+        assert (t.town[rows][moved[threshold]] == 2).all()  # only to the dearer town, not to town 1
+        assert not (moved[threshold] & (t.phone_rank[rows] >= 0.5)).any()  # never without a phone
+        assert not t.stall[rows][moved[threshold]].any()  # the stall stays behind
+        assert (t.household[rows] == homes).all()  # the household stays at home
+    assert moved[0.25].sum() > 0.2 * len(rows) / 2  # about a third of the phone traders hear of town 2
+    assert not moved[10.0].any()  # a gain that does not pay for the move
+
+
 def test_a_failing_trader_leaves_after_its_grace_months(world):
     everyone_in_town(world, won=0.0)
     add_traders(world, [0, 1], won=[0.0, 1e6])
@@ -517,6 +545,25 @@ def test_legal_imports_top_border_stocks_up_to_a_capacity_that_sanctions_cut():
         assert world.markets.state_imports.sum() == pytest.approx(stocked[sanctions])
     assert stocked[0.0] == pytest.approx(world.p.legal_import_yuan_per_household_month * 30 / 10.0)
     assert stocked[1.0] == pytest.approx(0.1 * stocked[0.0])
+
+
+def test_state_exports_are_cut_by_sanctions_and_what_is_sold_for_won_goes_to_the_treasury():
+    earned = {}
+    for sanctions in (0.0, 1.0):
+        world = hand_built_world(fx_arbitrage_pull=0.0, state_export_earnings_sold_share=0.1)
+        everyone_in_town(world, won=1e6, yuan=0.0, dollars=0.0)  # savers who want foreign cash
+        set_drivers(world, sanctions=sanctions, border_enforcement=0.0, yuan_per_dollar=2.0)
+        set_drivers(world, state_exports_usd_per_year=600.0 * world.weight)  # 50 dollars a month, 100 yuan
+        rate = world.money.won_per_yuan
+        export_state_goods(world)
+        assert world.tally.state_exports_yuan == pytest.approx(100.0 * (1 - world.p.sanctions_export_cut * sanctions))
+        earned[sanctions] = world.money.state_trade_yuan
+        assert earned[sanctions] == pytest.approx(0.1 * world.tally.state_exports_yuan)
+        exchange_currency(world)
+        sold = earned[sanctions] - world.money.state_trade_yuan
+        assert sold > 0 and world.money.treasury_won == pytest.approx(sold * rate)
+        check_accounts(world)
+    assert earned[1.0] == pytest.approx((1 - world.p.sanctions_export_cut) * earned[0.0])
 
 
 def test_state_companies_import_grain_only_where_it_sells_above_its_landed_cost(world):

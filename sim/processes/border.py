@@ -109,6 +109,28 @@ def _pay_families(family, yuan, income_informal_won, net_yuan, net_won):
         income_informal_won[i] += family[i] * net_won
 
 
+def export_state_goods(world: World) -> None:
+    """State exports (ODD 7.5.2): the state's trading companies sell coal, ores, seafood and textiles abroad.
+
+    What they sell is `state_exports_usd_per_year` (the country's, at the world cross rate, per model
+    household's weight), cut by sanctions (x (1 - `sanctions_export_cut` x sanctions)) and by the border
+    passage. Most of the earnings pay for imports for the state's own use, outside the model's markets;
+    `state_export_earnings_sold_share` of them joins what buyers paid the companies in foreign cash: it pays
+    for the goods they import for the markets, and what is left is sold for won on the currency market, the
+    won going to the treasury (`exchange_currency`). The goods are made by state enterprises, whose wages
+    are in the state's budget already.
+    """
+    p, now = world.p, world.now
+    sold_abroad_yuan = (
+        now.state_exports_usd_per_year * now.yuan_per_dollar / 12.0 / world.weight
+        * (1.0 - p.sanctions_export_cut * now.sanctions) * border_passage(world)
+    )  # fmt: skip
+    earnings_yuan = sold_abroad_yuan * p.state_export_earnings_sold_share
+    world.money.state_trade_yuan += earnings_yuan
+    world.ledger.record("yuan", "state_exports", earnings_yuan)
+    world.tally.state_exports_yuan += sold_abroad_yuan
+
+
 def import_legally(world: World) -> None:
     """Legal imports (ODD 7.5.2): state trading companies keep border markets stocked with Chinese goods,
     and bring in Chinese grain where it pays.

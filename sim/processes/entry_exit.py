@@ -207,6 +207,41 @@ def _draw_entrants(rng, active, trader, smuggler, free_woman, hungry_months, usu
             count += 1
 
 
+def move_to_dearer_markets(world: World) -> None:
+    """Travelling traders (ODD 7.9.6): traders with a phone take their trade to markets where it pays more.
+
+    A trader with a phone knows every market's price. Each month, with probability
+    `trader_move_rate_per_month`, one with cash that has sold its stock (less than a tenth of the month's
+    sales left) hears of one other market, drawn in proportion to its residents (where the buyers are), and
+    moves its trade there if its markup there (the town's price over the cheapest delivered wholesale price,
+    `cheapest_with_phone`) is more than `trader_move_threshold` above its own town's: the threshold stands
+    for the travel permit, the bribes and a place to stay. Its household stays at home and gets its profits;
+    it gives up its stall and trades from a cart until it can take one there (`take_stalls`).
+
+    Without it, a town's goods came only from its own traders, and a town whose households seldom took up
+    trade (the capital, first in the ration queue) stayed several times dearer than the rest (docs/ODD.md).
+    """
+    t, p = world.traders, world.p
+    rng = world.rng("move_to_dearer_markets")
+    sold_out = t.stock <= 0.1 * t.sold_units
+    eligible = t.active & ~t.closing & (t.phone_rank < world.trader_phone_share) & sold_out & (t.won > 0)
+    rows = np.flatnonzero(eligible)
+    rows = rows[rng.random(len(rows)) < p.trader_move_rate_per_month]
+    if len(rows) == 0:
+        return
+    residents = world.residents_per_town
+    heard = rng.choice(world.n_towns, size=len(rows), p=residents / residents.sum())
+    cheapest = world.book.cheapest_with_phone
+    with np.errstate(divide="ignore", invalid="ignore"):
+        markup = np.where(np.isfinite(cheapest) & (cheapest > 0), world.prices / cheapest, 0.0)
+    good, here = t.good[rows], t.town[rows]
+    moving = (heard != here) & (markup[good, heard] > (1.0 + p.trader_move_threshold) * markup[good, here])
+    movers = rows[moving]
+    t.town[movers] = heard[moving]
+    t.stall[movers] = False
+    world.tally.trader_moves += len(movers)
+
+
 def start_trained_businesses(world: World) -> None:
     """Training intervention (ODD 7.9.3): workshop graduates open businesses at
     `training_startups_per_year` (real), drawn from households with no trader or smuggler."""

@@ -210,7 +210,8 @@ def exchange_currency(world: World) -> None:
         world.ledger.record("yuan", "changed_abroad", (dollars_out - dollars_in) * yuan_per_dollar)
         s.yuan += smugglers_buy_won * buy_fill / rate - smugglers_sell_yuan * sell_fill
         s.won += smugglers_sell_yuan * sell_fill * rate - smugglers_buy_won * buy_fill
-        step += p.fx_adjustment_rate * min(max(math.log(demand_won / rate / supply_yuan), -1.0), 1.0)
+        excess = math.log(demand_won) - math.log(rate) - math.log(supply_yuan)  # in logs: no overflow at odd rates
+        step += p.fx_adjustment_rate * min(max(excess, -1.0), 1.0)
         world.tally.fx_traded_yuan += traded_yuan
     cap = p.max_price_change_per_month
     m.won_per_yuan = rate * math.exp(min(max(step, -cap), cap))

@@ -213,6 +213,17 @@ def _source_choices(price, left, transport_factor, known_without_phone, spread, 
             cum_local[town, k] = total
 
 
+@njit(cache=True)
+def _cheapest_delivered(price, left, transport_factor, cheapest):
+    """For each town, the cheapest delivered price (price x transport factor) of the sources with goods left."""
+    for town in range(len(price)):
+        lowest = np.inf
+        for source in range(len(price)):
+            if left[source] > 0.0:
+                lowest = min(lowest, price[source] * transport_factor[town, source])
+        cheapest[town] = lowest
+
+
 def source_wholesale(world: World, good: int) -> None:
     """Sourcing (ODD 7.6.1): traders restock `good` at the cheapest delivered wholesale prices they know.
 
@@ -250,16 +261,18 @@ def source_wholesale(world: World, good: int) -> None:
     source, unit_cost, wanted = np.empty(len(t), dtype=np.int32), np.empty(len(t)), np.empty(len(t))
     rng, bought = world.rng(f"source_wholesale_{GOOD_NAMES[good]}"), 0.0
     for sourcing_round in range(p.sourcing_rounds):
-        shopping = (budget > 0) & (still_wanted > 0)
-        looking = shopping & (t.phone_rank < world.trader_phone_share)
-        pick = np.zeros(len(t))
-        pick[shopping] = rng.random(np.count_nonzero(shopping))  # draws by active row, so compaction changes none
+        shopping = np.flatnonzero((budget > 0) & (still_wanted > 0))
+        pick = rng.random(len(shopping))  # draws by active row, so compaction changes none
+        looking = shopping[t.phone_rank[shopping] < world.trader_phone_share]
         _source_choices(price=price, left=left, transport_factor=geo.transport_factor, known_without_phone=known,
                         spread=p.source_price_spread, phone_towns=np.unique(t.town[looking]), cum_phone=cum_phone,
                         cum_local=cum_local, local_best=local_best)  # fmt: skip
         if sourcing_round == 0:
             world.book.replacement_cost[good] = local_best
+            _cheapest_delivered(price=price, left=left, transport_factor=geo.transport_factor,
+                                cheapest=world.book.cheapest_with_phone[good])  # fmt: skip
         _restock_orders(
+            rows=shopping,
             phone_rank=t.phone_rank,
             phone_share=world.trader_phone_share,
             town=t.town,
@@ -275,10 +288,11 @@ def source_wholesale(world: World, good: int) -> None:
             unit_cost=unit_cost,
             wanted=wanted,
         )
-        demand = group_sum(wanted, source, world.n_towns)
+        demand = group_sum(wanted[shopping], source[shopping], world.n_towns)
         if not demand.any():
             break
         bought += _receive_stock(
+            rows=shopping,
             fill=fill_ratio(demand, left),
             price=price,
             source=source,
@@ -324,22 +338,21 @@ def _restock_needs(active, good_of, good, closing, won, yuan, won_per_yuan, stoc
 
 
 @njit(cache=True)
-def _restock_orders(phone_rank, phone_share, town, cum_phone, cum_local, known_without_phone, pick, price,
+def _restock_orders(rows, phone_rank, phone_share, town, cum_phone, cum_local, known_without_phone, pick, price,
                     transport_factor, budget, still_wanted, source, unit_cost, wanted):  # fmt: skip
-    """Each trader's order at a source chosen (with its uniform `pick`) among those it would buy from
-    (`_source_choices`): what it still wants, as far as its budget goes."""
-    for i in range(len(town)):
-        chosen = -1
-        if budget[i] > 0.0 and still_wanted[i] > 0.0:
-            if phone_rank[i] < phone_share:
-                row = cum_phone[town[i]]
-                if row[-1] > 0.0:
-                    chosen = min(np.searchsorted(row, pick[i] * row[-1], side="right"), len(row) - 1)
-            else:
-                row = cum_local[town[i]]
-                if row[-1] > 0.0:
-                    k = min(np.searchsorted(row, pick[i] * row[-1], side="right"), len(row) - 1)
-                    chosen = known_without_phone[town[i], k]
+    """The order of each trader in `rows` (those still shopping) at a source chosen (with its uniform `pick`)
+    among those it would buy from (`_source_choices`): what it still wants, as far as its budget goes."""
+    for j in range(len(rows)):
+        i, chosen = rows[j], -1
+        if phone_rank[i] < phone_share:
+            row = cum_phone[town[i]]
+            if row[-1] > 0.0:
+                chosen = min(np.searchsorted(row, pick[j] * row[-1], side="right"), len(row) - 1)
+        else:
+            row = cum_local[town[i]]
+            if row[-1] > 0.0:
+                k = min(np.searchsorted(row, pick[j] * row[-1], side="right"), len(row) - 1)
+                chosen = known_without_phone[town[i], k]
         if chosen < 0:
             source[i], unit_cost[i], wanted[i] = 0, 0.0, 0.0
             continue
@@ -348,13 +361,13 @@ def _restock_orders(phone_rank, phone_share, town, cum_phone, cum_local, known_w
 
 
 @njit(cache=True)
-def _receive_stock(fill, price, source, wanted, unit_cost, won_per_yuan, won, yuan, bought_won, stock, budget,
+def _receive_stock(rows, fill, price, source, wanted, unit_cost, won_per_yuan, won, yuan, bought_won, stock, budget,
                    still_wanted, town, goods_won, goods_yuan, carried_won, carried_yuan):  # fmt: skip
-    """Traders get `fill` of their orders at their source town and pay the delivered price, in won as far
-    as it goes and then in yuan; the goods' part is summed per source town and the transport part per
-    trader's town, each in won and in yuan, for the sellers and the carriers. Returns the amount bought."""
+    """The traders in `rows` get `fill` of their orders at their source town and pay the delivered price, in
+    won as far as it goes and then in yuan; the goods' part is summed per source town and the transport part
+    per trader's town, each in won and in yuan, for the sellers and the carriers. Returns the amount bought."""
     total = 0.0
-    for i in range(len(source)):
+    for i in rows:
         bought = wanted[i] * fill[source[i]]
         if bought <= 0.0:
             continue
