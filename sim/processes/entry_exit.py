@@ -227,9 +227,9 @@ def move_to_dearer_markets(world: World) -> None:
     eligible = t.active & ~t.closing & (t.phone_rank < world.trader_phone_share) & sold_out & (t.won > 0)
     rows = np.flatnonzero(eligible)
     rows = rows[rng.random(len(rows)) < p.trader_move_rate_per_month]
-    if len(rows) == 0:
-        return
     residents = world.residents_per_town
+    if len(rows) == 0 or residents.sum() <= 0:
+        return
     heard = rng.choice(world.n_towns, size=len(rows), p=residents / residents.sum())
     cheapest = world.book.cheapest_with_phone
     with np.errstate(divide="ignore", invalid="ignore"):
