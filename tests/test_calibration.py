@@ -10,7 +10,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from sim.calibration.free_parameters import FREE_PARAMETERS
+from sim.calibration.free_parameters import FREE_PARAMETERS, Free
+from sim.calibration.run import _search_bounds
 from sim.calibration.targets import MAX_MISS, SEEDS_DIR, Target, load_targets
 from sim.cli import app
 from sim.indicators import INDICATORS
@@ -128,9 +129,6 @@ def test_the_baseline_is_the_calibrated_model_with_its_free_parameters_in_bounds
 
 
 def test_a_polishing_fit_searches_near_the_current_values_within_the_bounds():
-    from sim.calibration.free_parameters import Free
-    from sim.calibration.run import _search_bounds
-
     free = Free(0.0, 2.0, "a rate")
     assert _search_bounds(free, 1.0, None) == (0.0, 2.0)
     assert _search_bounds(free, 1.0, 0.1) == pytest.approx((0.8, 1.2))

@@ -10,7 +10,7 @@ from numba import njit
 from sim.core.groupby import group_mean_or_overall, happens, scatter_add
 from sim.core.table import AgentTable
 from sim.processes.border import seizure_risk, smuggling_margin
-from sim.processes.trade import smuggler_worth, trader_worth
+from sim.processes.trade import SOLD_OUT_SHARE_OF_SALES, smuggler_worth, trader_worth
 from sim.world import DAYS_PER_MONTH, GRAIN, IMPORTS, NOBODY, World
 
 
@@ -211,19 +211,20 @@ def move_to_dearer_markets(world: World) -> None:
     """Travelling traders (ODD 7.9.6): traders with a phone take their trade to markets where it pays more.
 
     A trader with a phone knows every market's price. Each month, with probability
-    `trader_move_rate_per_month`, one with cash that has sold its stock (less than a tenth of the month's
-    sales left) hears of one other market, drawn in proportion to its residents (where the buyers are), and
-    moves its trade there if its markup there (the town's price over the cheapest delivered wholesale price,
-    `cheapest_with_phone`) is more than `trader_move_threshold` above its own town's: the threshold stands
-    for the travel permit, the bribes and a place to stay. Its household stays at home and gets its profits;
-    it gives up its stall and trades from a cart until it can take one there (`take_stalls`).
+    `trader_move_rate_per_month`, one with cash that has sold its stock (`SOLD_OUT_SHARE_OF_SALES` of the
+    month's sales or less left) hears of one other market, drawn in proportion to its residents (where the
+    buyers are), and moves its trade there if its markup there (the town's price over the cheapest
+    delivered wholesale price, `cheapest_with_phone`) is more than `trader_move_threshold` above its own
+    town's: the threshold stands for the travel permit, the bribes and a place to stay. Its household stays
+    at home and gets its profits; it gives up its stall and trades from a cart until it can take one there
+    (`take_stalls`).
 
     Without it, a town's goods came only from its own traders, and a town whose households seldom took up
     trade (the capital, first in the ration queue) stayed several times dearer than the rest (docs/ODD.md).
     """
     t, p = world.traders, world.p
     rng = world.rng("move_to_dearer_markets")
-    sold_out = t.stock <= 0.1 * t.sold_units
+    sold_out = t.stock <= SOLD_OUT_SHARE_OF_SALES * t.sold_units
     eligible = t.active & ~t.closing & (t.phone_rank < world.trader_phone_share) & sold_out & (t.won > 0)
     rows = np.flatnonzero(eligible)
     rows = rows[rng.random(len(rows)) < p.trader_move_rate_per_month]

@@ -101,13 +101,17 @@ def _pay_yuan_by_town(town, active, per_household, won_per_yuan, yuan, income_in
 def won_kept_per_member(world: World) -> np.ndarray:
     """Per town: the won a household keeps per member before it has cash to spare (ODD 7.4.2).
 
-    `won_holding_months` of food needs at the town's grain price, times exp(-`won_flight_per_inflation`
-    x the inflation households expect), times their trust in the won: as the won is expected to lose
-    value, or to be taken, they hold less of it.
+    `won_holding_months` of food needs at the town's grain price, times `won_confidence`: as the won is
+    expected to lose value, or to be taken, they hold less of it.
     """
+    return world.p.won_holding_months * won_confidence(world) * world.need_kg() * world.prices[GRAIN]
+
+
+def won_confidence(world: World) -> float:
+    """How far households still want won (1 at stable prices and full trust): exp(-`won_flight_per_inflation`
+    x the inflation they expect, if any) times their trust in the won."""
     p, m = world.p, world.money
-    flight = math.exp(-p.won_flight_per_inflation * max(m.expected_inflation, 0.0)) * m.won_trust
-    return p.won_holding_months * flight * world.need_kg() * world.prices[GRAIN]
+    return math.exp(-p.won_flight_per_inflation * max(m.expected_inflation, 0.0)) * m.won_trust
 
 
 def foreign_share_of_savings(world: World) -> float:
@@ -115,12 +119,9 @@ def foreign_share_of_savings(world: World) -> float:
     want in foreign cash (ODD 7.4.2).
 
     `foreign_share_of_savings_at_stable_prices` while prices are stable and the won is trusted; the rest,
-    the won's share, shrinks by exp(-`won_flight_per_inflation` x the inflation households expect) and
-    with their trust in the won, as `won_kept_per_member` does.
+    the won's share, shrinks with `won_confidence`, as `won_kept_per_member` does.
     """
-    p, m = world.p, world.money
-    won_share = 1.0 - p.foreign_share_of_savings_at_stable_prices
-    return 1.0 - won_share * math.exp(-p.won_flight_per_inflation * max(m.expected_inflation, 0.0)) * m.won_trust
+    return 1.0 - (1.0 - world.p.foreign_share_of_savings_at_stable_prices) * won_confidence(world)
 
 
 @njit(cache=True)

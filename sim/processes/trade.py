@@ -23,6 +23,8 @@ from sim.parameters import Parameters
 from sim.processes.money import pay_by_town, share_in_town, spare_cash_of, won_kept_per_member
 from sim.world import GOOD_NAMES, GRAIN, IMPORTS, World
 
+SOLD_OUT_SHARE_OF_SALES = 0.1  # a trader with less stock left than this share of a month's sales has sold out
+
 
 def trader_worth(world: World) -> np.ndarray:
     """Each trader's won, yuan at the going rate, and stock at its town's wholesale price, in won."""
@@ -176,25 +178,32 @@ def _farmers_sell(town, fill, price, foreign_share, won_per_yuan, offer, food_kg
 
 
 @njit(cache=True)
-def _source_choices(price, left, transport_factor, known_without_phone, spread, phone_towns, cum_phone, cum_local,
-                    local_best):  # fmt: skip
+def _cheapest_delivered(price, left, transport_factor, towns, cheapest):
+    """For each of `towns`, the cheapest delivered price (price x transport factor) of any source with goods
+    left: what a trader with a phone knows (inf where no source has goods)."""
+    for town in towns:
+        lowest = np.inf
+        for source in range(len(price)):
+            if left[source] > 0.0:
+                lowest = min(lowest, price[source] * transport_factor[town, source])
+        cheapest[town] = lowest
+
+
+@njit(cache=True)
+def _source_choices(price, left, transport_factor, known_without_phone, spread, phone_towns, phone_best, cum_phone,
+                    cum_local, local_best):  # fmt: skip
     """For each town, the sources its traders choose among: those with goods left whose delivered price
     (price x transport factor) is within `spread` of the cheapest, weighted by what they have left, as
-    running totals: over every town (traders with a phone, `cum_phone`) and over the towns known without
-    one (`known_without_phone`, -1 padded; `cum_local`). `local_best` is the cheapest delivered price a
-    trader without a phone knows (inf where none of its towns has goods). `cum_phone` is filled only for
-    the `phone_towns`, where traders with a phone are still looking for goods."""
+    running totals: over every town (traders with a phone, `cum_phone`, against `phone_best` from
+    `_cheapest_delivered`) and over the towns known without one (`known_without_phone`, -1 padded;
+    `cum_local`). `local_best` is the cheapest delivered price a trader without a phone knows (inf where
+    none of its towns has goods). `cum_phone` is filled only for the `phone_towns`, where traders with a
+    phone are still looking for goods."""
     n, k_known = len(price), known_without_phone.shape[1]
-    delivered = np.empty(n)
     for town in phone_towns:
-        lowest = np.inf
+        total, dearest = 0.0, (1.0 + spread) * phone_best[town]
         for source in range(n):
-            delivered[source] = price[source] * transport_factor[town, source]
-            if left[source] > 0.0:
-                lowest = min(lowest, delivered[source])
-        total = 0.0
-        for source in range(n):
-            if left[source] > 0.0 and delivered[source] <= (1.0 + spread) * lowest:
+            if left[source] > 0.0 and price[source] * transport_factor[town, source] <= dearest:
                 total += left[source]
             cum_phone[town, source] = total
     for town in range(n):
@@ -211,17 +220,6 @@ def _source_choices(price, left, transport_factor, known_without_phone, spread, 
             if near and left[source] > 0.0:
                 total += left[source]
             cum_local[town, k] = total
-
-
-@njit(cache=True)
-def _cheapest_delivered(price, left, transport_factor, cheapest):
-    """For each town, the cheapest delivered price (price x transport factor) of the sources with goods left."""
-    for town in range(len(price)):
-        lowest = np.inf
-        for source in range(len(price)):
-            if left[source] > 0.0:
-                lowest = min(lowest, price[source] * transport_factor[town, source])
-        cheapest[town] = lowest
 
 
 def source_wholesale(world: World, good: int) -> None:
@@ -257,20 +255,23 @@ def source_wholesale(world: World, good: int) -> None:
     paid = {name: np.zeros(world.n_towns) for name in ("goods_won", "goods_yuan", "carried_won", "carried_yuan")}
     known = geo.known_without_phone
     cum_phone, cum_local = np.empty((world.n_towns, world.n_towns)), np.empty(known.shape)
-    local_best = np.empty(world.n_towns)
+    local_best, phone_best = np.empty(world.n_towns), np.empty(world.n_towns)
     source, unit_cost, wanted = np.empty(len(t), dtype=np.int32), np.empty(len(t)), np.empty(len(t))
     rng, bought = world.rng(f"source_wholesale_{GOOD_NAMES[good]}"), 0.0
     for sourcing_round in range(p.sourcing_rounds):
         shopping = np.flatnonzero((budget > 0) & (still_wanted > 0))
         pick = rng.random(len(shopping))  # draws by active row, so compaction changes none
         looking = shopping[t.phone_rank[shopping] < world.trader_phone_share]
+        phone_towns = np.unique(t.town[looking])
+        # in the first round for every town: traders who move compare markets by it (`cheapest_with_phone`)
+        _cheapest_delivered(price=price, left=left, transport_factor=geo.transport_factor,
+                            towns=np.arange(world.n_towns) if sourcing_round == 0 else phone_towns,
+                            cheapest=phone_best)  # fmt: skip
         _source_choices(price=price, left=left, transport_factor=geo.transport_factor, known_without_phone=known,
-                        spread=p.source_price_spread, phone_towns=np.unique(t.town[looking]), cum_phone=cum_phone,
-                        cum_local=cum_local, local_best=local_best)  # fmt: skip
+                        spread=p.source_price_spread, phone_towns=phone_towns, phone_best=phone_best,
+                        cum_phone=cum_phone, cum_local=cum_local, local_best=local_best)  # fmt: skip
         if sourcing_round == 0:
-            world.book.replacement_cost[good] = local_best
-            _cheapest_delivered(price=price, left=left, transport_factor=geo.transport_factor,
-                                cheapest=world.book.cheapest_with_phone[good])  # fmt: skip
+            world.book.replacement_cost[good], world.book.cheapest_with_phone[good] = local_best, phone_best
         _restock_orders(
             rows=shopping,
             phone_rank=t.phone_rank,
@@ -333,7 +334,7 @@ def _restock_needs(active, good_of, good, closing, won, yuan, won_per_yuan, stoc
     for i in range(len(active)):
         trades = active[i] and good_of[i] == good and not closing[i]
         budget[i] = restock_share * (won[i] + yuan[i] * won_per_yuan) if trades else 0.0
-        sold_out = stock[i] <= 0.1 * sold_last_month[i]
+        sold_out = stock[i] <= SOLD_OUT_SHARE_OF_SALES * sold_last_month[i]
         still_wanted[i] = np.inf if sold_out else max(inventory_months * sold_last_month[i] - stock[i], 0.0)
 
 
