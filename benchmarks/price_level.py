@@ -25,14 +25,24 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pandas as pd  # noqa: E402
 
-from sim import results  # noqa: E402
+from sim import drivers, results  # noqa: E402
 from sim.cli import parse_sets  # noqa: E402
+from sim.core.schedule import Schedule, month_label, to_month  # noqa: E402
 from sim.experiments.sweep import run_replicates  # noqa: E402
 from sim.parameters import Parameters  # noqa: E402
 
-# The wage schedule with every point from the redenomination on three times as high (in date order).
-WAGE_TRIPLED_AFTER_2009 = {"kind": "linear", 1990: 85, "2002-06": 85, "2002-07": 2_000, 2008: 6_000,
-                           "2009-11": 6_000, "2009-12": 18_000, "2011-07": 12_000, 2022: 22_500}  # fmt: skip
+
+def tripled_from(points: dict, start: str) -> dict:
+    """A driver schedule as it is until the month before `start`, three times as high from `start` on
+    (its points in date order, as a schedule's must be)."""
+    schedule, month = Schedule.of(points), to_month(start)
+    before = {key: value for key, value in points.items() if key == "kind" or to_month(key) < month - 1}
+    after = {key: 3 * value for key, value in points.items() if key != "kind" and to_month(key) > month}
+    edge = {month_label(month - 1): schedule.at(month - 1), start: 3 * schedule.at(month)}
+    return {**before, **edge, **after}
+
+
+WAGE_TRIPLED_AFTER_2009 = tripled_from(drivers.WAGE_WON_PER_WORKER_MONTH, "2009-12")
 VARIANTS = {
     "baseline": {},
     f"won kept 0.3 months (not {Parameters().won_holding_months:.1f})": {"parameters.won_holding_months": 0.3},
