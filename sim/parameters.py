@@ -105,6 +105,7 @@ class Parameters:
     farm_retention_share: Share = 0.35  # harvest share farmers keep when the state procures in full
     farm_sale_share_per_month: Share = 0.08534  # share of their spare grain farmers bring to market (fitted)
     farm_price_elasticity: NonNegative = 2.0  # farmers hold back grain where it sells below the national price
+    # (scanned, not fitted: 0, 0.5, 1 and 2 at 10 replicates, 2 with the smallest summed miss; docs/ODD.md)
     harvest_month: CalendarMonth = 10  # October
     birth_rate_per_person_year: NonNegative = 0.0175  # with deaths, ~0.85%/yr growth (2008 census)
     death_rate_per_person_year: NonNegative = 0.009  # background mortality

@@ -198,14 +198,17 @@ def test_a_glut_with_no_buyer_lowers_the_price_as_a_shortage_with_no_seller_rais
     # Towns: balanced, offered but unasked, asked but unoffered, neither, and a glut with a few buyers.
     demand = np.array([5.0, 0.0, 5.0, 0.0, 1e-9])
     supply = np.array([5.0, 5.0, 0.0, 0.0, 5.0])
+    residents = np.array([1.0, 3.0, 1.0, 5.0, 0.0])
     cap = world.p.max_price_change_per_month
-    step = excess_demand_step(world.p, demand, supply)
-    assert step.tolist() == pytest.approx([0.0, -cap, cap, 0.0, -cap])
+    step = excess_demand_step(world.p, demand, supply, residents)
+    # the town with no market moves with the others, weighted by residents: (0 - 3 cap + cap) / 5
+    assert step.tolist() == pytest.approx([0.0, -cap, cap, -0.4 * cap, -cap])
 
 
-def test_a_town_with_no_trader_prices_as_if_the_countrys_traders_were_spread_by_residents():
+def test_a_town_with_no_trader_prices_with_its_share_of_the_countrys_traders_discounted_by_chance():
     """Towns 1 and 2 have the same households; 4 traders of grain sit all in town 1, or 2 in each town.
-    Town 2's price moves the same way in both: its empty side counts as its share of the country's."""
+    Without traders, town 2's empty side counts as its share of the country's (the 2 traders' stock it has
+    in the other case) times the chance of a town of 15 households having none of 4 in 30: exp(-2)."""
     moves = []
     for homes in ([0, 1, 2, 3], [0, 1, 15, 16]):
         world = hand_built_world(price_adjustment_rate=0.05, max_price_change_per_month=0.5)  # a move inside the cap
@@ -216,16 +219,42 @@ def test_a_town_with_no_trader_prices_as_if_the_countrys_traders_were_spread_by_
         sell_retail(world, GRAIN)
         moves.append(np.log(world.prices[GRAIN][2] / before))
     cap = world.p.max_price_change_per_month
-    assert moves[0] == pytest.approx(moves[1]) and 0.0 < abs(moves[0]) < cap
+    assert moves[0] - moves[1] == pytest.approx(0.05 * 2.0) and 0.0 < abs(moves[0]) < cap  # rate x log(e^2)
 
 
 def test_an_empty_side_is_the_towns_share_of_the_countrys_but_state_stocks_stay_where_they_are(world):
     everyone_in_town(world, town=np.repeat([1, 2], [10, 20]))
     demand, supply = fill_empty_sides(
-        world.residents_per_town, np.array([0.0, 0.0, 6.0]), np.array([0.0, 9.0, 0.0]), agents_supply=3.0
-    )
+        world.residents_per_town, np.array([0.0, 0.0, 6.0]), np.array([0.0, 9.0, 0.0]), agents_supply=3.0,
+        buyers_per_household=0.0, sellers_per_household=0.0,
+    )  # fmt: skip
     assert demand.tolist() == pytest.approx([0.0, 2.0, 6.0])  # no residents in town 0: nothing stands in
     assert supply.tolist() == pytest.approx([0.0, 9.0, 2.0])  # 2/3 of the agents' 3, not of all 9
+
+
+def test_an_empty_side_of_a_large_market_is_no_accident_and_nothing_stands_in(world):
+    everyone_in_town(world, town=np.repeat([1, 2], [10, 20]))
+    # one buyer in ten households: 10 households have none with chance exp(-1), 20 with chance exp(-2)
+    demand, _ = fill_empty_sides(
+        world.residents_per_town, np.array([0.0, 0.0, 0.0]), np.array([0.0, 1.0, 1.0]), agents_supply=2.0,
+        buyers_per_household=0.1, sellers_per_household=0.1,
+    )  # fmt: skip
+    assert demand.tolist() == pytest.approx([0.0, 0.0, 0.0])  # no demand anywhere: nothing to stand in
+    demand, _ = fill_empty_sides(
+        world.residents_per_town, np.array([3.0, 0.0, 0.0]), np.array([0.0, 1.0, 1.0]), agents_supply=2.0,
+        buyers_per_household=0.1, sellers_per_household=0.1,
+    )  # fmt: skip
+    assert demand[1:].tolist() == pytest.approx([3.0 / 3 * np.exp(-1.0), 3.0 * 2 / 3 * np.exp(-2.0)])
+    _, supply = fill_empty_sides(
+        world.residents_per_town, np.array([1.0, 1.0, 1.0]), np.array([5.0, 0.0, 0.0]), agents_supply=5.0,
+        buyers_per_household=0.1, sellers_per_household=5.0,
+    )  # fmt: skip
+    assert supply[1:] == pytest.approx([0.0, 0.0], abs=1e-20)  # five sellers a household: an empty side is real
+    demand, supply = fill_empty_sides(
+        world.residents_per_town, np.array([0.0, 0.0, 4.0]), np.array([0.0, 0.0, 4.0]), agents_supply=4.0,
+        buyers_per_household=0.0, sellers_per_household=0.0,
+    )  # fmt: skip
+    assert demand[1] == 0.0 and supply[1] == 0.0  # no market in town 1 at all: nothing stands in on either side
 
 
 def test_households_short_of_won_sell_foreign_cash_and_the_won_falls_when_yuan_are_scarce():

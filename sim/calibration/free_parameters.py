@@ -28,6 +28,7 @@ FREE_PARAMETERS: dict[str, Free] = {
     "starvation_below_need_share": Free(0.3, 0.65, "the intake below which hunger kills: not measured"),
     # food and goods markets
     "farm_sale_share_per_month": Free(0.05, 0.6, "how much spare grain farmers bring to market"),
+    "farm_price_elasticity": Free(0.0, 3.0, "how far farmers hold back grain where it sells below the national price"),
     "grain_saving_share": Free(0.0, 0.5, "how much spare cash goes into stored grain"),
     "closed_market_trade_share": Free(0.1, 0.6, "how much trade goes on where the state does not tolerate it"),
     "tolerance_forced_by_hunger": Free(0.0, 2.0, "how far hunger forces the state to tolerate markets"),

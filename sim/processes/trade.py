@@ -68,6 +68,10 @@ class Offers(NamedTuple):
         border towns, not a sample of households (see `fill_empty_sides`)."""
         return float(sum(offer.sum() for offer in (self.farmers, self.smugglers) if offer is not None))
 
+    def agents_offering(self) -> int:
+        """How many of the country's agents offer the good (the state companies aside, as in `agents_total`)."""
+        return sum(np.count_nonzero(offer) for offer in (self.farmers, self.smugglers) if offer is not None)
+
     def by_table(self, world: World) -> list[tuple[AgentTable, np.ndarray]]:
         offers = (self.farmers, self.smugglers, self.state_companies)
         tables = (world.households, world.smugglers, world.markets)
@@ -390,39 +394,59 @@ def _receive_stock(rows, fill, price, source, wanted, unit_cost, won_per_yuan, w
     return total
 
 
-def excess_demand_step(p: Parameters, demand: np.ndarray, supply: np.ndarray) -> np.ndarray:
+def excess_demand_step(p: Parameters, demand: np.ndarray, supply: np.ndarray, residents: np.ndarray) -> np.ndarray:
     """Log price change per town: `price_adjustment_rate` x log(demand / supply), at most
     `max_price_change_per_month` either way. Where there is demand and nothing offered the price rises by the
     cap, and where goods are offered and nobody asks it falls by the cap: the limits of the rule as one side
     goes to zero. Treating the two alike matters in small towns, where a month with no buyer is common;
     leaving the price alone then would hold small towns' prices above large towns'. Where there is
-    neither, there is no trade and no quote, and the price stays."""
+    neither, there is no trade and no quote of the town's own, and its price moves as the other towns'
+    do (their mean step, weighted by `residents`): left alone, it would fall behind the country's
+    inflation year after year."""
     cap = p.max_price_change_per_month
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.clip(np.nan_to_num(fmath.log(demand / supply)), -50.0, 50.0)
     step = np.clip(p.price_adjustment_rate * ratio, -cap, cap)
     step = np.where((supply <= 0) & (demand > 0), cap, step)
     step = np.where((demand <= 0) & (supply > 0), -cap, step)
-    return np.where((demand > 0) | (supply > 0), step, 0.0)
+    quoted = (demand > 0) | (supply > 0)
+    weights = residents * quoted
+    country = float((step * weights).sum() / weights.sum()) if weights.sum() > 0 else 0.0
+    return np.where(quoted, step, country)
 
 
 def fill_empty_sides(
-    residents_per_town: np.ndarray, demand: np.ndarray, supply: np.ndarray, agents_supply: float
+    residents_per_town: np.ndarray,
+    demand: np.ndarray,
+    supply: np.ndarray,
+    agents_supply: float,
+    buyers_per_household: float,
+    sellers_per_household: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Thin markets (ODD 7.6.2): for price formation, a side of a town's market that no agent is on this
-    month counts as the town's share (by residents) of what is on that side across the country: all
-    demand, and the supply of agents (`agents_supply`; state trading companies are institutions of the
-    border towns, not a sample of households, so their stocks are not spread).
+    month counts as the town's share (by residents) of what is on that side across the country, all
+    demand and the supply of agents (`agents_supply`; state trading companies are institutions of the
+    border towns, not a sample of households, so their stocks are not spread), times the chance that a
+    town of its size has nobody on that side by chance: exp(-residents x the country's agents on that
+    side per household, `buyers_per_household` or `sellers_per_household`).
 
     A town is a few dozen household agents at 1:100. In a month it often has no trader or no buyer of a
     good where the same town at full scale has a few, and its price would stay put, or be held to the
     replacement cost, while the full-scale town's price moves with its thin market. Standing in what the
     town would have on the empty side, on average, keeps the price moving as at full scale, where this
-    rarely applies. Where the country has nothing on that side either, the side stays empty.
+    rarely applies. In a large town an empty side is no accident (the capital's households all fed by
+    rations want no grain) and nothing stands in: without the weight, the capital's grain price rose 60% a
+    month for a year on a stand-in demand nobody had. Where both sides are empty nothing stands in (the
+    town has no market this month; `excess_demand_step` moves its price with the country's): two stand-ins
+    weighted differently would move the price by the ratio of their weights, month after month. Where the
+    country has nothing on a side either, the side stays empty.
     """
     share = residents_per_town / max(residents_per_town.sum(), 1.0)
-    demand = np.where(demand > 0, demand, share * demand.sum())
-    supply = np.where(supply > 0, supply, share * agents_supply)
+    market = (demand > 0) | (supply > 0)
+    alone_demand = fmath.exp(-buyers_per_household * residents_per_town)  # chance of no buyer in town
+    alone_supply = fmath.exp(-sellers_per_household * residents_per_town)  # chance of no seller in town
+    demand = np.where(demand > 0, demand, share * demand.sum() * alone_demand * market)
+    supply = np.where(supply > 0, supply, share * agents_supply * alone_supply * market)
     return demand, supply
 
 
@@ -530,13 +554,17 @@ def sell_retail(world: World, good: int) -> None:
         world.ledger.record("import_units", "consumed", -bought)
     world.tally.add(f"retail_{GOOD_NAMES[good]}", bought)
 
+    households = max(np.count_nonzero(h.active), 1)
+    sellers = np.count_nonzero(trader_offer) + producers.agents_offering()
     all_demand, all_supply = fill_empty_sides(
         world.residents_per_town,
         demand + world.book.wholesale_orders[good],
         supply + world.book.wholesale_sold[good],
         traders_supply.sum() + producers.agents_total(),
+        buyers_per_household=np.count_nonzero(wanted) / households,
+        sellers_per_household=sellers / households,
     )
-    moved = price * fmath.exp(excess_demand_step(p, all_demand, all_supply))
+    moved = price * fmath.exp(excess_demand_step(p, all_demand, all_supply, world.residents_per_town))
     # With nothing on offer in town or among the country's agents, the quote rises toward what bringing
     # the good in would cost, if anyone knows a source; if nobody does, there is no quote and it stays.
     bring_in = world.book.replacement_cost[good] / (1.0 - p.trader_margin_share) * p.max_markup_over_cost
