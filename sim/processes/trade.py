@@ -417,6 +417,7 @@ def excess_demand_step(p: Parameters, demand: np.ndarray, supply: np.ndarray, re
 
 def fill_empty_sides(
     residents_per_town: np.ndarray,
+    prices: np.ndarray,
     demand: np.ndarray,
     supply: np.ndarray,
     agents_supply: float,
@@ -424,11 +425,13 @@ def fill_empty_sides(
     sellers_per_household: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Thin markets (ODD 7.6.2): for price formation, a side of a town's market that no agent is on this
-    month counts as the town's share (by residents) of what is on that side across the country, all
-    demand and the supply of agents (`agents_supply`; state trading companies are institutions of the
-    border towns, not a sample of households, so their stocks are not spread), times the chance that a
-    town of its size has nobody on that side by chance: exp(-residents x the country's agents on that
-    side per household, `buyers_per_household` or `sellers_per_household`).
+    month counts as the town's share (by residents) of what is on that side across the country, times
+    the chance that a town of its size has nobody on that side by chance: exp(-residents x the country's
+    agents on that side per household, `buyers_per_household` or `sellers_per_household`). Demand is
+    stood in as the country's spending (its demand at each town's `prices`) bought at the town's own
+    price, so that a town whose price runs above the others' gets less of it; supply as the quantity the
+    country's agents offer (`agents_supply`; state trading companies are institutions of the border
+    towns, not a sample of households, so their stocks are not spread).
 
     A town is a few dozen household agents at 1:100. In a month it often has no trader or no buyer of a
     good where the same town at full scale has a few, and its price would stay put, or be held to the
@@ -436,16 +439,19 @@ def fill_empty_sides(
     town would have on the empty side, on average, keeps the price moving as at full scale, where this
     rarely applies. In a large town an empty side is no accident (the capital's households all fed by
     rations want no grain) and nothing stands in: without the weight, the capital's grain price rose 60% a
-    month for a year on a stand-in demand nobody had. Where both sides are empty nothing stands in (the
-    town has no market this month; `excess_demand_step` moves its price with the country's): two stand-ins
-    weighted differently would move the price by the ratio of their weights, month after month. Where the
-    country has nothing on a side either, the side stays empty.
+    month for a year on a stand-in demand nobody had. A stand-in demand in kilograms whatever the town's
+    price let the price of a town of one household run to 10^12 won/kg. Where both sides are empty
+    nothing stands in (the town has no market this month; `excess_demand_step` moves its price with the
+    country's): two stand-ins weighted differently would move the price by the ratio of their weights,
+    month after month. Where the country has nothing on a side either, the side stays empty.
     """
     share = residents_per_town / max(residents_per_town.sum(), 1.0)
     market = (demand > 0) | (supply > 0)
     alone_demand = fmath.exp(-buyers_per_household * residents_per_town)  # chance of no buyer in town
     alone_supply = fmath.exp(-sellers_per_household * residents_per_town)  # chance of no seller in town
-    demand = np.where(demand > 0, demand, share * demand.sum() * alone_demand * market)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bought_here = np.where(prices > 0, (demand * prices).sum() / prices, 0.0)
+    demand = np.where(demand > 0, demand, share * bought_here * alone_demand * market)
     supply = np.where(supply > 0, supply, share * agents_supply * alone_supply * market)
     return demand, supply
 
@@ -558,6 +564,7 @@ def sell_retail(world: World, good: int) -> None:
     sellers = np.count_nonzero(trader_offer) + producers.agents_offering()
     all_demand, all_supply = fill_empty_sides(
         world.residents_per_town,
+        price,
         demand + world.book.wholesale_orders[good],
         supply + world.book.wholesale_sold[good],
         traders_supply.sum() + producers.agents_total(),
