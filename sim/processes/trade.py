@@ -411,7 +411,8 @@ def excess_demand_step(p: Parameters, demand: np.ndarray, supply: np.ndarray, re
     step = np.where((demand <= 0) & (supply > 0), -cap, step)
     quoted = (demand > 0) | (supply > 0)
     weights = residents * quoted
-    country = float((step * weights).sum() / weights.sum()) if weights.sum() > 0 else 0.0
+    total = weights.sum()
+    country = float((step * weights).sum() / total) if total > 0 else 0.0
     return np.where(quoted, step, country)
 
 
