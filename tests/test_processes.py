@@ -222,41 +222,29 @@ def test_a_town_with_no_trader_prices_with_its_share_of_the_countrys_traders_dis
     assert moves[0] - moves[1] == pytest.approx(0.05 * 2.0) and 0.0 < abs(moves[0]) < cap  # rate x log(e^2)
 
 
-EVEN = np.ones(3)  # the same price in every town
+def stand_ins(world, demand, supply, agents_supply, buyers=0.0, sellers=0.0, prices=(1.0, 1.0, 1.0)):
+    """`fill_empty_sides` for the three towns of `world`, the same price in each unless given."""
+    return fill_empty_sides(world.residents_per_town, np.array(prices), np.array(demand), np.array(supply),
+                            agents_supply, buyers_per_household=buyers, sellers_per_household=sellers)  # fmt: skip
 
 
 def test_an_empty_side_is_the_towns_share_of_the_countrys_but_state_stocks_stay_where_they_are(world):
     everyone_in_town(world, town=np.repeat([1, 2], [10, 20]))
-    demand, supply = fill_empty_sides(
-        world.residents_per_town, EVEN, np.array([0.0, 0.0, 6.0]), np.array([0.0, 9.0, 0.0]), agents_supply=3.0,
-        buyers_per_household=0.0, sellers_per_household=0.0,
-    )  # fmt: skip
+    demand, supply = stand_ins(world, [0.0, 0.0, 6.0], [0.0, 9.0, 0.0], agents_supply=3.0)
     assert demand.tolist() == pytest.approx([0.0, 2.0, 6.0])  # no residents in town 0: nothing stands in
     assert supply.tolist() == pytest.approx([0.0, 9.0, 2.0])  # 2/3 of the agents' 3, not of all 9
 
 
 def test_an_empty_side_of_a_large_market_is_no_accident_and_nothing_stands_in(world):
     everyone_in_town(world, town=np.repeat([1, 2], [10, 20]))
-    # one buyer in ten households: 10 households have none with chance exp(-1), 20 with chance exp(-2)
-    demand, _ = fill_empty_sides(
-        world.residents_per_town, EVEN, np.array([0.0, 0.0, 0.0]), np.array([0.0, 1.0, 1.0]), agents_supply=2.0,
-        buyers_per_household=0.1, sellers_per_household=0.1,
-    )  # fmt: skip
+    demand, _ = stand_ins(world, [0.0, 0.0, 0.0], [0.0, 1.0, 1.0], agents_supply=2.0, buyers=0.1, sellers=0.1)
     assert demand.tolist() == pytest.approx([0.0, 0.0, 0.0])  # no demand anywhere: nothing to stand in
-    demand, _ = fill_empty_sides(
-        world.residents_per_town, EVEN, np.array([3.0, 0.0, 0.0]), np.array([0.0, 1.0, 1.0]), agents_supply=2.0,
-        buyers_per_household=0.1, sellers_per_household=0.1,
-    )  # fmt: skip
+    # one buyer in ten households: 10 households have none with chance exp(-1), 20 with chance exp(-2)
+    demand, _ = stand_ins(world, [3.0, 0.0, 0.0], [0.0, 1.0, 1.0], agents_supply=2.0, buyers=0.1, sellers=0.1)
     assert demand[1:].tolist() == pytest.approx([3.0 / 3 * np.exp(-1.0), 3.0 * 2 / 3 * np.exp(-2.0)])
-    _, supply = fill_empty_sides(
-        world.residents_per_town, EVEN, np.array([1.0, 1.0, 1.0]), np.array([5.0, 0.0, 0.0]), agents_supply=5.0,
-        buyers_per_household=0.1, sellers_per_household=5.0,
-    )  # fmt: skip
+    _, supply = stand_ins(world, [1.0, 1.0, 1.0], [5.0, 0.0, 0.0], agents_supply=5.0, buyers=0.1, sellers=5.0)
     assert supply[1:] == pytest.approx([0.0, 0.0], abs=1e-20)  # five sellers a household: an empty side is real
-    demand, supply = fill_empty_sides(
-        world.residents_per_town, EVEN, np.array([0.0, 0.0, 4.0]), np.array([0.0, 0.0, 4.0]), agents_supply=4.0,
-        buyers_per_household=0.0, sellers_per_household=0.0,
-    )  # fmt: skip
+    demand, supply = stand_ins(world, [0.0, 0.0, 4.0], [0.0, 0.0, 4.0], agents_supply=4.0)
     assert demand[1] == 0.0 and supply[1] == 0.0  # no market in town 1 at all: nothing stands in on either side
 
 
@@ -265,10 +253,7 @@ def test_a_stand_in_demand_is_the_countrys_spending_at_the_towns_price(world):
     in a third of it, 20 won, bought at its own price: 2 kg at 10 won, 0.02 kg at 1,000 won."""
     everyone_in_town(world, town=np.repeat([1, 2], [10, 20]))
     for price, kg in ((10.0, 2.0), (1_000.0, 0.02)):
-        demand, _ = fill_empty_sides(
-            world.residents_per_town, np.array([10.0, price, 10.0]), np.array([0.0, 0.0, 6.0]),
-            np.array([0.0, 9.0, 0.0]), agents_supply=3.0, buyers_per_household=0.0, sellers_per_household=0.0,
-        )  # fmt: skip
+        demand, _ = stand_ins(world, [0.0, 0.0, 6.0], [0.0, 9.0, 0.0], agents_supply=3.0, prices=(10.0, price, 10.0))
         assert demand[1] == pytest.approx(kg)
 
 
