@@ -15,10 +15,14 @@ HISTORY = ("1990-01", "2020-12")  # the period the schedules document; outside i
 
 # Milled cereal production, million tonnes. FACTS: ~3.3 Mt in 2008/09, ~4.5-5.1 Mt in 2010-2016,
 # need ~5.3-5.5 Mt. 1990s values approximate the FAO/WFP and Haggard & Noland series (floods 1995-96).
+# A figure is a crop year's (2008/09: the harvest of autumn 2008), so it is dated at that October's
+# harvest: dated at January, the straight line between figures gave each October harvest three quarters
+# of the next year's figure (the 2008/09 shortfall fell on the harvest of 2007).
 HARVEST_MT = {
     "kind": "linear",
-    1990: 5.4, 1993: 4.8, 1995: 3.5, 1996: 2.8, 1997: 2.7, 1998: 3.5, 2000: 3.3, 2004: 4.2,
-    2007: 4.0, 2008: 3.3, 2010: 4.5, 2013: 5.0, 2016: 5.0, 2018: 4.7, 2020: 4.4,
+    "1990-10": 5.4, "1993-10": 4.8, "1995-10": 3.5, "1996-10": 2.8, "1997-10": 2.7, "1998-10": 3.5,
+    "2000-10": 3.3, "2004-10": 4.2, "2007-10": 4.0, "2008-10": 3.3, "2010-10": 4.5, "2013-10": 5.0,
+    "2016-10": 5.0, "2018-10": 4.7, "2020-10": 4.4,
 }  # fmt: skip
 
 # Public distribution ration, grams per person per day. FACTS: 600-700 g before 1987, -10% 1987 and 1992,

@@ -503,16 +503,28 @@ def test_read_drivers_takes_each_schedule_at_the_month():
     assert world.now.sanctions == 0.6
 
 
-def test_food_aid_goes_to_hungry_households_by_members(world):
+def test_each_october_harvest_is_its_crop_years_documented_figure():
+    world = hand_built_world()  # the baseline's harvest schedule
+    for crop_year, documented_mt in ((1996, 2.8), (1997, 2.7), (2007, 4.0), (2008, 3.3)):  # FACTS: 3.3 in 2008/09
+        world.month = to_month(f"{crop_year}-{world.p.harvest_month:02d}")
+        read_drivers(world)
+        assert world.now.harvest_mt == pytest.approx(documented_mt)
+
+
+def test_food_aid_goes_to_households_by_what_they_lack_of_a_months_need(world):
     everyone_in_town(world, food_kg=0.0, members=2, hungry_months=0)
-    h = world.households
-    h.hungry_months[:3] = 1
+    h, need = world.households, world.need_kg()
     h.members[0] = 4
+    h.food_kg[1] = need  # half of its month's need (two members)
+    h.food_kg[3:] = 2 * need  # a month's food: no aid, whether or not hungry last month
+    h.hungry_months[3] = 5
     set_drivers(world, food_aid_mt=0.001)
     deliver_food_aid(world)
-    assert (h.food_kg[3:] == 0).all()
-    assert h.food_kg[0] == pytest.approx(2 * h.food_kg[1])
-    assert h.food_kg.sum() * world.weight == pytest.approx(0.001e9 / 12)
+    assert (h.food_kg[3:] == 2 * need).all()
+    aid = h.food_kg[:3] - np.array([0.0, need, 0.0])
+    assert aid[0] == pytest.approx(2 * aid[2])  # lacks 4 months' need of a member against 2
+    assert aid[1] == pytest.approx(aid[2] / 2)  # lacks 1 against 2
+    assert aid.sum() * world.weight == pytest.approx(0.001e9 / 12)
 
 
 def test_state_shops_sell_what_state_enterprises_make_and_the_money_goes_to_the_treasury(world):
