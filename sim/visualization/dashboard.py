@@ -15,8 +15,8 @@ EVENTS = {  # shaded periods and marked dates of the baseline history
     "border closed": ("2020-02-01", "2020-12-31"),
 }
 REDENOMINATION = "2009-12-01"
-# A title placed by hand: left to matplotlib, it is moved clear of the twin axes, which took half the
-# dashboard's time.
+# A title placed by hand: left to matplotlib, it is moved clear of the twin axes, which took a tenth of
+# the dashboard's time.
 TITLE_Y = 1.0
 
 
