@@ -133,6 +133,9 @@ class Parameters:
     import_unit_value_kg_grain: NonNegative = 20.0  # households pay up to this much grain for a unit of imports
     state_shop_spend_share: Share = 0.32857  # share of its cash a household would spend in state shops a month (fitted)
     state_shop_supply_share_of_wages: NonNegative = 0.96695  # state shops' goods per won of full wages (fitted)
+    # scanned, not fitted: 0, 0.25, 0.5 and 0.7 at 10 replicates, 0.25 with the smallest summed miss (docs/ODD.md);
+    # from 0.5 up some runs' prices run away: the inflation tax cannot raise that much
+    state_spending_floor_kg_per_person_month: NonNegative = 0.25  # kg of grain a person a month, from Dec 2009
     won_holding_months: NonNegative = 2.92516  # months of food needs kept in won at stable prices (fitted)
     won_flight_per_inflation: NonNegative = 1.85892  # won kept x exp(-this x expected monthly inflation) (fitted)
     expectation_adjustment_per_month: Share = 0.37633  # share of the gap to last month's inflation closed (fitted)

@@ -31,6 +31,7 @@ from sim.processes.money import (
     exchange_currency,
     foreign_share_of_savings,
     redenominate_currency,
+    spend_state_budget,
     won_kept_per_member,
 )
 from sim.processes.production import harvest
@@ -117,6 +118,24 @@ def test_wages_come_from_the_treasury_and_what_it_lacks_is_issued(world):
     assert world.money.treasury_won == 0.0
     assert world.ledger.this_month("won", "money_issued") == pytest.approx(15.0 * n)
     check_accounts(world)
+
+
+def test_from_the_redenomination_the_state_spends_at_least_its_floor_printing_what_revenue_lacks(world):
+    everyone_in_town(world, won=0.0, members=2)
+    h, p, n = world.households, world.p, len(world.households)
+    floor_per_person = p.state_spending_floor_kg_per_person_month * world.national_price(GRAIN)
+    world.money.treasury_won = 0.5 * floor_per_person * 2 * n  # revenue: half the floor
+    world.month = to_month(p.redenomination_date) - 1
+    spend_state_budget(world)  # before it: revenue only
+    assert np.allclose(h.won, 0.5 * floor_per_person * 2)
+    assert world.ledger.this_month("won", "money_issued") == 0.0
+    h.won[:], h.income_formal_won[:] = 0.0, 0.0
+    world.money.treasury_won = 0.5 * floor_per_person * 2 * n
+    world.month = to_month(p.redenomination_date)
+    spend_state_budget(world)  # from it: the floor, half of it printed
+    assert np.allclose(h.won, floor_per_person * 2) and np.allclose(h.income_formal_won, h.won)
+    assert world.ledger.this_month("won", "money_issued") == pytest.approx(0.5 * floor_per_person * 2 * n)
+    assert world.money.treasury_won == 0.0
 
 
 def test_harvest_comes_in_october_and_feeds_farmers_first(world):

@@ -41,6 +41,7 @@ FREE_PARAMETERS: dict[str, Free] = {
     # money
     "state_shop_spend_share": Free(0.05, 0.5, "how much of their cash households would spend in state shops"),
     "state_shop_supply_share_of_wages": Free(0.2, 1.0, "what state shops have to sell, per won of wages"),
+    "state_spending_floor_kg_per_person_month": Free(0.0, 0.8, "what the state printed after the redenomination"),
     "won_holding_months": Free(0.3, 4.0, "how much won households keep at stable prices: not measured"),
     "won_flight_per_inflation": Free(0.0, 20.0, "how fast households leave the won as inflation is expected"),
     "expectation_adjustment_per_month": Free(0.03, 0.5, "how fast expectations follow inflation"),

@@ -28,12 +28,17 @@ from sim.world import GRAIN, World
 def pay_from_treasury(world: World, amount_won: float) -> None:
     """The state pays `amount_won` (already handed to the payees) out of its treasury; what the treasury
     lacks is issued as new money (ODD 7.4.1)."""
+    _issue_what_the_treasury_lacks(world, amount_won)
+    world.money.treasury_won -= amount_won
+    world.tally.state_spending_won += amount_won
+
+
+def _issue_what_the_treasury_lacks(world: World, amount_won: float) -> None:
     m = world.money
     issued = max(amount_won - m.treasury_won, 0.0)
-    m.treasury_won += issued - amount_won
+    m.treasury_won += issued
     world.ledger.record("won", "money_issued", issued)
     world.tally.money_issued_won += issued
-    world.tally.state_spending_won += amount_won
 
 
 def spend_state_budget(world: World) -> None:
@@ -41,11 +46,19 @@ def spend_state_budget(world: World) -> None:
     are paid, what is left of last month's revenue in the treasury is spent on the rest of the state (the
     army, the party and state apparatus, construction), whose pay reaches households in proportion to their
     members, as formal income. The state keeps no reserve: it spends what it takes in, and issues money
-    only when that falls short of its wages and procurement."""
-    h, m = world.households, world.money
+    only when that falls short of its wages and procurement, or, from the redenomination, of
+    `state_spending_floor_kg_per_person_month` of grain's worth a person at the national price: after it
+    the state went on buying for its enterprises, construction and army whatever its revenue, and
+    printed the difference."""
+    h, m, p = world.households, world.money, world.p
     members = h.members * h.active
     total_members = count_where(h.members, h.active)
-    if m.treasury_won <= 0 or total_members <= 0:
+    if total_members <= 0:
+        return
+    if world.month >= to_month(p.redenomination_date):
+        floor_won = p.state_spending_floor_kg_per_person_month * total_members * world.national_price(GRAIN)
+        _issue_what_the_treasury_lacks(world, floor_won)
+    if m.treasury_won <= 0:
         return
     paid = members * (m.treasury_won / total_members)
     h.won += paid
