@@ -47,9 +47,10 @@ def spend_state_budget(world: World) -> None:
     army, the party and state apparatus, construction), whose pay reaches households in proportion to their
     members, as formal income. The state keeps no reserve: it spends what it takes in, and issues money
     only when that falls short of its wages and procurement, or, from the redenomination, of
-    `state_spending_floor_kg_per_person_month` of grain's worth a person at the national price: after it
-    the state went on buying for its enterprises, construction and army whatever its revenue, and
-    printed the difference."""
+    `state_spending_floor_kg_per_person_month` of grain's worth a person at the national price. Without
+    the floor, prices after 2009 settled where revenue covered the nominal wage bill, with the wage worth
+    4-5 kg of grain against the record's 2 at most; how much the state printed is not documented, so the
+    floor is a free parameter (ODD 7.4.1)."""
     h, m, p = world.households, world.money, world.p
     members = h.members * h.active
     total_members = count_where(h.members, h.active)
