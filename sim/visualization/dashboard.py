@@ -6,6 +6,7 @@ from pathlib import Path
 
 import matplotlib.dates as mdates
 import pandas as pd
+from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -15,9 +16,6 @@ EVENTS = {  # shaded periods and marked dates of the baseline history
     "border closed": ("2020-02-01", "2020-12-31"),
 }
 REDENOMINATION = "2009-12-01"
-# A title placed by hand: left to matplotlib, it is moved clear of the twin axes, which took a tenth of
-# the dashboard's time.
-TITLE_Y = 1.0
 
 
 def _mark_history(ax: Axes, dates: pd.Series) -> None:
@@ -31,6 +29,9 @@ def _mark_history(ax: Axes, dates: pd.Series) -> None:
         ax.axvline(pd.Timestamp(REDENOMINATION), color="grey", ls=":", lw=1, label="redenomination")
 
 
+# Titles at a fixed height: left to matplotlib, each is moved clear of the twin axes, which took a tenth
+# of the dashboard's time.
+@rc_context({"axes.titley": 1.0})
 def plot_dashboard(
     series: pd.DataFrame, path: Path, title: str = "Jangmadang baseline", image_format: str = "png"
 ) -> Path:
@@ -45,7 +46,7 @@ def plot_dashboard(
     reliance.plot(dates, 100 * series["market_reliance_share"], color="C0", label="reliant on markets")
     reliance.plot(dates, 100 * series["women_share_of_traders"], color="C3", ls="--", label="women among traders")
     reliance.set_ylabel("% of population / % of traders")
-    reliance.set_title("Market reliance", y=TITLE_Y)
+    reliance.set_title("Market reliance")
 
     counts.plot(dates, series["traders"] / 1e3, color="C0", label="traders")
     counts.plot(dates, series["stalls"] / 1e3, color="C1", label="stalls")
@@ -54,24 +55,24 @@ def plot_dashboard(
     markets = counts.twinx()
     markets.plot(dates, series["markets"], color="k", lw=1, label="official markets (right)")
     markets.set_ylabel("official markets")
-    counts.set_title("Traders, stalls and markets", y=TITLE_Y)
+    counts.set_title("Traders, stalls and markets")
 
     prices.semilogy(dates, series["grain_price_won_per_kg"], color="C1", label="grain, won/kg")
     prices.semilogy(dates, series["import_price_won_per_unit"], color="C4", label="imported goods, won/unit")
     prices.set_ylabel("won (log; new won from Dec 2009)")
-    prices.set_title("Market prices (household-weighted mean over towns)", y=TITLE_Y)
+    prices.set_title("Market prices (household-weighted mean over towns)")
 
     fx.semilogy(dates, series["won_per_dollar"], color="C5", label="won per dollar")
     fx.semilogy(dates, series["won_per_yuan"], color="C6", label="won per yuan")
     fx.set_ylabel("won (log; new won from Dec 2009)")
-    fx.set_title("Market exchange rates", y=TITLE_Y)
+    fx.set_title("Market exchange rates")
 
     hunger.plot(dates, 100 * series["hunger_rate"], color="C3", label="hungry, % of population")
     hunger.set_ylabel("% of population")
     deaths = hunger.twinx()
     deaths.plot(dates, series["excess_deaths_cumulative"] / 1e3, color="k", lw=1, label="famine deaths (right)")
     deaths.set_ylabel("cumulative famine deaths, thousands")
-    hunger.set_title("Hunger and famine mortality", y=TITLE_Y)
+    hunger.set_title("Hunger and famine mortality")
 
     smuggling.plot(dates, series["smuggling_volume_yuan"] / 1e6, color="C2", label="goods smuggled in, M yuan")
     smuggling.plot(dates, series["remittances_yuan"] / 1e6, color="C9", label="remittances, M yuan")
@@ -79,7 +80,7 @@ def plot_dashboard(
     seized = smuggling.twinx()
     seized.plot(dates, series["seizures"], color="k", lw=0.8, alpha=0.7, label="seizures (right)")
     seized.set_ylabel("seized crossings per month")
-    smuggling.set_title("Smuggling and remittances", y=TITLE_Y)
+    smuggling.set_title("Smuggling and remittances")
 
     for ax, twin in (
         (reliance, None),
