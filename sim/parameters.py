@@ -133,9 +133,11 @@ class Parameters:
     import_unit_value_kg_grain: NonNegative = 20.0  # households pay up to this much grain for a unit of imports
     state_shop_spend_share: Share = 0.32857  # share of its cash a household would spend in state shops a month (fitted)
     state_shop_supply_share_of_wages: NonNegative = 0.96695  # state shops' goods per won of full wages (fitted)
-    # scanned, not fitted: 0, 0.25, 0.5 and 0.7 at 10 replicates, 0.25 with the smallest summed miss (docs/ODD.md);
-    # from 0.5 up some runs' prices run away: the inflation tax cannot raise that much
-    state_spending_floor_kg_per_person_month: NonNegative = 0.25  # kg of grain a person a month, from Dec 2009
+    # Scanned together with `sourcing_rounds_with_phone`, not fitted (10 replicates, docs/ODD.md 7.4.1): with
+    # the floor held for good, 0.5 and more let some runs' prices run away after 2013; held for 3 years,
+    # 0.9 and 1.1 pass the same targets with the smallest summed miss, and 0.9 prints less
+    state_spending_floor_kg_per_person_month: NonNegative = 0.9  # kg of grain a person a month, from Dec 2009
+    state_spending_floor_years: NonNegative = 3.0  # years from the redenomination the floor holds
     won_holding_months: NonNegative = 2.92516  # months of food needs kept in won at stable prices (fitted)
     won_flight_per_inflation: NonNegative = 1.85892  # won kept x exp(-this x expected monthly inflation) (fitted)
     expectation_adjustment_per_month: Share = 0.37633  # share of the gap to last month's inflation closed (fitted)
@@ -162,6 +164,7 @@ class Parameters:
     entry_exploration_share: Share = 1.0  # new traders picking their good at random, not by their town's profit
     known_markets_without_phone: Count = 5  # markets a trader without a phone knows prices of (assumed)
     sourcing_rounds: Count = 3  # times a trader looks for goods in a month when its source sold out (assumed)
+    sourcing_rounds_with_phone: Count = 10  # the same for a trader with a phone, who calls on (scanned: 3, 10, 20)
     trader_move_rate_per_month: Share = 0.3  # traders with a phone who look for a dearer market in a month (fitted:
     # the polishing search, 0.15-0.45, found nothing better than this start)
     trader_move_threshold: NonNegative = 0.25  # markup gain that pays for moving: permit, bribes, lodging (assumed)

@@ -120,7 +120,7 @@ def test_wages_come_from_the_treasury_and_what_it_lacks_is_issued(world):
     check_accounts(world)
 
 
-def test_from_the_redenomination_the_state_spends_at_least_its_floor_printing_what_revenue_lacks(world):
+def test_for_its_years_from_the_redenomination_the_state_spends_at_least_its_floor_printing_what_it_lacks(world):
     everyone_in_town(world, won=0.0, members=2)
     h, p, n = world.households, world.p, len(world.households)
     floor_per_person = p.state_spending_floor_kg_per_person_month * world.national_price(GRAIN)
@@ -136,6 +136,13 @@ def test_from_the_redenomination_the_state_spends_at_least_its_floor_printing_wh
     assert np.allclose(h.won, floor_per_person * 2) and np.allclose(h.income_formal_won, h.won)
     assert world.ledger.this_month("won", "money_issued") == pytest.approx(0.5 * floor_per_person * 2 * n)
     assert world.money.treasury_won == 0.0
+    h.won[:], h.income_formal_won[:] = 0.0, 0.0
+    world.money.treasury_won = 0.5 * floor_per_person * 2 * n
+    world.month = to_month(p.redenomination_date) + round(12 * p.state_spending_floor_years)
+    issued_before = world.ledger.this_month("won", "money_issued")
+    spend_state_budget(world)  # once its years are over: revenue only again
+    assert np.allclose(h.won, 0.5 * floor_per_person * 2)
+    assert world.ledger.this_month("won", "money_issued") == issued_before
 
 
 def test_harvest_comes_in_october_and_feeds_farmers_first(world):
@@ -165,6 +172,24 @@ def test_a_trader_with_no_capital_cannot_buy(world):
     assert after["grain_kg"] == pytest.approx(before["grain_kg"])  # grain moved from farmers to the trader
     transport = world.ledger.this_month("won", "transport")
     assert after["won"] == pytest.approx(before["won"] + transport)  # only the carriers' part left the world
+
+
+def test_a_trader_with_a_phone_keeps_calling_sources_after_one_without_has_stopped():
+    stock = {}
+    for rounds in (1, 4):
+        world = hand_built_world(households=60, towns=6, sourcing_rounds=1, sourcing_rounds_with_phone=rounds)
+        everyone_in_town(world, town=np.arange(60) // 10, farm=True, members=1, food_kg=400.0)
+        world.month = to_month("1995-11")
+        rows = add_traders(world, [0, 1], won=1e9, stock=0.0)  # both in town 0, each wanting all there is
+        world.households.farm[[0, 1]] = False
+        world.traders.phone_rank[:] = [0.1, 0.9]  # the first has a phone
+        world.trader_phone_share = 0.5
+        grain_before = holdings(world)["grain_kg"]
+        source_wholesale(world, GRAIN)
+        stock[rounds] = world.traders.stock[rows].copy()
+        assert holdings(world)["grain_kg"] == pytest.approx(grain_before)  # moved, not made
+    assert stock[4][0] > stock[1][0] > 0.0  # the phone finds the sources the first round left with goods
+    assert stock[4][1] == stock[1][1] > 0.0  # without one, a single round either way
 
 
 def test_higher_border_enforcement_means_more_seizures():

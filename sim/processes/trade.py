@@ -238,7 +238,9 @@ def source_wholesale(world: World, good: int) -> None:
     `source_price_spread` of the cheapest, chosen at random in proportion to what each has on offer (so
     that traders do not all crowd the one cheapest market); at each source the smaller of orders and
     offers is traded, the larger side served pro rata; a trader whose order was not filled tries again
-    among the sources with goods left, up to `sourcing_rounds` times a month. The transport
+    among the sources with goods left, up to `sourcing_rounds` times a month, or up to
+    `sourcing_rounds_with_phone` with a phone (a call, not a journey, finds out that a source has sold
+    out). The transport
     part of the delivered price is paid to carriers: the households of the trader's town share it, as
     informal income. The cheapest delivered price a trader without a phone knows is the town's
     replacement cost.
@@ -262,8 +264,13 @@ def source_wholesale(world: World, good: int) -> None:
     local_best, phone_best = np.empty(world.n_towns), np.empty(world.n_towns)
     source, unit_cost, wanted = np.empty(len(t), dtype=np.int32), np.empty(len(t)), np.empty(len(t))
     rng, bought = world.rng(f"source_wholesale_{GOOD_NAMES[good]}"), 0.0
-    for sourcing_round in range(p.sourcing_rounds):
+    for sourcing_round in range(max(p.sourcing_rounds, p.sourcing_rounds_with_phone)):
         shopping = np.flatnonzero((budget > 0) & (still_wanted > 0))
+        with_phone = t.phone_rank[shopping] < world.trader_phone_share
+        if sourcing_round >= p.sourcing_rounds:
+            shopping = shopping[with_phone]
+        elif sourcing_round >= p.sourcing_rounds_with_phone:
+            shopping = shopping[~with_phone]
         pick = rng.random(len(shopping))  # draws by active row, so compaction changes none
         looking = shopping[t.phone_rank[shopping] < world.trader_phone_share]
         phone_towns = np.unique(t.town[looking])
