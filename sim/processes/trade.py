@@ -267,12 +267,12 @@ def source_wholesale(world: World, good: int) -> None:
     for sourcing_round in range(max(p.sourcing_rounds, p.sourcing_rounds_with_phone)):
         shopping = np.flatnonzero((budget > 0) & (still_wanted > 0))
         with_phone = t.phone_rank[shopping] < world.trader_phone_share
-        if sourcing_round >= p.sourcing_rounds:
-            shopping = shopping[with_phone]
+        if sourcing_round >= p.sourcing_rounds:  # only traders with a phone are still calling
+            shopping, with_phone = shopping[with_phone], with_phone[with_phone]
         elif sourcing_round >= p.sourcing_rounds_with_phone:
-            shopping = shopping[~with_phone]
+            shopping, with_phone = shopping[~with_phone], with_phone[~with_phone]
         pick = rng.random(len(shopping))  # draws by active row, so compaction changes none
-        looking = shopping[t.phone_rank[shopping] < world.trader_phone_share]
+        looking = shopping[with_phone]
         phone_towns = np.unique(t.town[looking])
         # in the first round for every town: traders who move compare markets by it (`cheapest_with_phone`)
         _cheapest_delivered(price=price, left=left, transport_factor=geo.transport_factor,
