@@ -123,26 +123,22 @@ def test_wages_come_from_the_treasury_and_what_it_lacks_is_issued(world):
 def test_for_its_years_from_the_redenomination_the_state_spends_at_least_its_floor_printing_what_it_lacks(world):
     everyone_in_town(world, won=0.0, members=2)
     h, p, n = world.households, world.p, len(world.households)
-    floor_per_person = p.state_spending_floor_kg_per_person_month * world.national_price(GRAIN)
-    world.money.treasury_won = 0.5 * floor_per_person * 2 * n  # revenue: half the floor
-    world.month = to_month(p.redenomination_date) - 1
-    spend_state_budget(world)  # before it: revenue only
-    assert np.allclose(h.won, 0.5 * floor_per_person * 2)
-    assert world.ledger.this_month("won", "money_issued") == 0.0
-    h.won[:], h.income_formal_won[:] = 0.0, 0.0
-    world.money.treasury_won = 0.5 * floor_per_person * 2 * n
-    world.month = to_month(p.redenomination_date)
-    spend_state_budget(world)  # from it: the floor, half of it printed
-    assert np.allclose(h.won, floor_per_person * 2) and np.allclose(h.income_formal_won, h.won)
-    assert world.ledger.this_month("won", "money_issued") == pytest.approx(0.5 * floor_per_person * 2 * n)
-    assert world.money.treasury_won == 0.0
-    h.won[:], h.income_formal_won[:] = 0.0, 0.0
-    world.money.treasury_won = 0.5 * floor_per_person * 2 * n
-    world.month = to_month(p.redenomination_date) + round(12 * p.state_spending_floor_years)
-    issued_before = world.ledger.this_month("won", "money_issued")
-    spend_state_budget(world)  # once its years are over: revenue only again
-    assert np.allclose(h.won, 0.5 * floor_per_person * 2)
-    assert world.ledger.this_month("won", "money_issued") == issued_before
+    half_floor = 0.5 * p.state_spending_floor_kg_per_person_month * world.national_price(GRAIN) * 2 * n
+    start = to_month(p.redenomination_date)
+    # the month before it, its first month, and the month its years are over; revenue is half the floor
+    for month, printed in (
+        (start - 1, 0.0),
+        (start, half_floor),
+        (start + round(12 * p.state_spending_floor_years), 0.0),
+    ):
+        world.ledger.new_month()
+        h.won[:], h.income_formal_won[:] = 0.0, 0.0
+        world.money.treasury_won = half_floor
+        world.month = month
+        spend_state_budget(world)
+        assert np.allclose(h.won, (half_floor + printed) / n) and np.allclose(h.income_formal_won, h.won)
+        assert world.ledger.this_month("won", "money_issued") == pytest.approx(printed)
+        assert world.money.treasury_won == 0.0
 
 
 def test_harvest_comes_in_october_and_feeds_farmers_first(world):
