@@ -628,23 +628,36 @@ def test_legal_imports_top_border_stocks_up_to_a_capacity_that_sanctions_cut():
     assert stocked[1.0] == pytest.approx(0.1 * stocked[0.0])
 
 
-def test_state_exports_are_cut_by_sanctions_and_what_is_sold_for_won_goes_to_the_treasury():
-    earned = {}
+def test_state_exports_are_cut_by_sanctions_and_pay_the_market_imports_the_rest_leaving_the_markets():
     for sanctions in (0.0, 1.0):
-        world = hand_built_world(fx_arbitrage_pull=0.0, state_export_earnings_sold_share=0.1)
+        world = hand_built_world(fx_arbitrage_pull=0.0)
         everyone_in_town(world, won=1e6, yuan=0.0, dollars=0.0)  # savers who want foreign cash
         set_drivers(world, sanctions=sanctions, border_enforcement=0.0, yuan_per_dollar=2.0)
         set_drivers(world, state_exports_usd_per_year=600.0 * world.weight)  # 50 dollars a month, 100 yuan
-        rate = world.money.won_per_yuan
         export_state_goods(world)
-        assert world.tally.state_exports_yuan == pytest.approx(100.0 * (1 - world.p.sanctions_export_cut * sanctions))
-        earned[sanctions] = world.money.state_trade_yuan
-        assert earned[sanctions] == pytest.approx(0.1 * world.tally.state_exports_yuan)
+        earned = 100.0 * (1 - world.p.sanctions_export_cut * sanctions)
+        assert world.tally.state_exports_yuan == pytest.approx(earned)
+        world.money.state_import_bill_yuan = 0.04  # less than the earnings even under sanctions
         exchange_currency(world)
-        sold = earned[sanctions] - world.money.state_trade_yuan
-        assert sold > 0 and world.money.treasury_won == pytest.approx(sold * rate)
+        assert world.ledger.this_month("yuan", "state_own_imports") == pytest.approx(-(earned - 0.04))
+        assert world.money.state_trade_yuan == 0.0
+        assert world.households.yuan.sum() == 0.0 and world.households.dollars.sum() == 0.0  # none sold to savers
         check_accounts(world)
-    assert earned[1.0] == pytest.approx((1 - world.p.sanctions_export_cut) * earned[0.0])
+
+
+def test_what_the_export_earnings_lack_for_the_market_imports_the_state_buys_with_its_won_revenue():
+    world = hand_built_world(fx_arbitrage_pull=0.0)
+    m, rate = world.money, world.money.won_per_yuan
+    m.state_trade_won = 1e6  # last month's won revenue
+    everyone_in_town(world, won=0.0, yuan=1_000.0, dollars=0.0)  # households short of won sell yuan
+    set_drivers(world, sanctions=1.0, border_enforcement=0.0, state_exports_usd_per_year=600.0 * world.weight)
+    export_state_goods(world)
+    m.state_import_bill_yuan = world.tally.state_exports_yuan + 25.0
+    exchange_currency(world)
+    assert world.households.yuan.sum() == pytest.approx(30 * 1_000.0 - 25.0)
+    assert m.treasury_won == pytest.approx(1e6 - 25.0 * rate)  # the rest of the won revenue is profit
+    assert world.ledger.this_month("yuan", "state_own_imports") == 0.0
+    check_accounts(world)
 
 
 def test_state_companies_import_grain_only_where_it_sells_above_its_landed_cost(world):

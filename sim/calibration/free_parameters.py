@@ -50,7 +50,6 @@ FREE_PARAMETERS: dict[str, Free] = {
     "won_trust_recovery_per_month": Free(0.002, 0.1, "how fast trust in the won returns after the redenomination"),
     "portfolio_adjustment_share": Free(0.02, 0.5, "how fast households move their savings toward their target"),
     "foreign_share_of_savings_at_stable_prices": Free(0.0, 0.5, "savings kept in foreign cash while prices are stable"),
-    "state_export_earnings_sold_share": Free(0.0, 0.02, "export earnings sold for won on the market: not measured"),
     "fx_arbitrage_pull": Free(0.0, 0.5, "how fast grain carried across the border pulls the won to parity"),
     "fx_adjustment_rate": Free(0.0, 1.0, "how fast the won's rate follows excess demand for foreign cash"),
     "price_adjustment_rate": Free(0.03, 1.0, "how fast a town's prices follow its excess demand"),

@@ -114,20 +114,18 @@ def export_state_goods(world: World) -> None:
 
     What they sell is `state_exports_usd_per_year` (the country's, at the world cross rate, per model
     household's weight), cut by sanctions (x (1 - `sanctions_export_cut` x sanctions)) and by the border
-    passage. Most of the earnings pay for imports for the state's own use, outside the model's markets;
-    `state_export_earnings_sold_share` of them joins what buyers paid the companies in foreign cash: it pays
-    for the goods they import for the markets, and what is left is sold for won on the currency market, the
-    won going to the treasury (`exchange_currency`). The goods are made by state enterprises, whose wages
-    are in the state's budget already.
+    passage. The earnings join what buyers paid the companies in foreign cash: they pay for the goods the
+    companies import for the markets, and the rest buys imports for the state's own use, outside the
+    model's markets (`exchange_currency`). The goods are made by state enterprises, whose wages are in the
+    state's budget already.
     """
     p, now = world.p, world.now
     sold_abroad_yuan = (
         now.state_exports_usd_per_year * now.yuan_per_dollar / 12.0 / world.weight
         * (1.0 - p.sanctions_export_cut * now.sanctions) * border_passage(world)
     )  # fmt: skip
-    earnings_yuan = sold_abroad_yuan * p.state_export_earnings_sold_share
-    world.money.state_trade_yuan += earnings_yuan
-    world.ledger.record("yuan", "state_exports", earnings_yuan)
+    world.money.state_trade_yuan += sold_abroad_yuan
+    world.ledger.record("yuan", "state_exports", sold_abroad_yuan)
     world.tally.state_exports_yuan += sold_abroad_yuan
 
 

@@ -158,9 +158,11 @@ def exchange_currency(world: World) -> None:
     savings` of it in dollars) or selling it, yuan and dollars alike in proportion to their value. As the
     won weakens, the foreign cash households hold is worth more won and they want less of it: demand
     responds to the rate. Smugglers sell the yuan they hold beyond one trip's load and top up to one load.
-    State trading companies buy, with last month's won revenue, the yuan their goods cost abroad beyond
-    what buyers paid them in foreign cash, and sell what foreign cash is left; the won left over is the
-    state's profit and goes to the treasury. The smaller side is served in full, the larger pro rata;
+    State trading companies pay what the goods they sold cost abroad with the foreign cash buyers gave them
+    and then with the state's export earnings; the rest of the earnings buys the state's own imports (fuel,
+    machinery), outside the model's markets, and only what the earnings lack is bought on the market with
+    last month's won revenue. The state sells no foreign cash for won; the won left over is its profit and
+    goes to the treasury. The smaller side is served in full, the larger pro rata;
     dollars bought or sold are changed for yuan abroad by money changers at the world rate. The rate then
     moves by `fx_adjustment_rate` x the log excess demand for foreign cash (bounded at +-1; no quote where
     a side is missing), plus `fx_arbitrage_pull` x the log gap to the rate at which grain costs the same in
@@ -172,11 +174,12 @@ def exchange_currency(world: World) -> None:
     free = s.active & (s.arrested_until <= world.month)
     smugglers_sell_yuan = free * np.maximum(s.yuan - p.smuggler_trip_load_yuan, 0.0)
     smugglers_buy_won = free * np.minimum(np.maximum(p.smuggler_trip_load_yuan - s.yuan, 0.0) * rate, s.won)
-    # The state companies pay their goods abroad with the foreign cash buyers gave them first.
-    from_receipts = min(m.state_trade_yuan, m.state_import_bill_yuan)
-    world.ledger.record("yuan", "state_imports_paid", -from_receipts)
-    m.state_import_bill_yuan -= from_receipts
-    m.state_trade_yuan -= from_receipts
+    # Foreign cash pays the goods abroad before won is changed for it; what is left leaves the markets.
+    paid_in_yuan = min(m.state_trade_yuan, m.state_import_bill_yuan)
+    world.ledger.record("yuan", "state_imports_paid", -paid_in_yuan)
+    world.ledger.record("yuan", "state_own_imports", paid_in_yuan - m.state_trade_yuan)
+    m.state_import_bill_yuan -= paid_in_yuan
+    m.state_trade_yuan = 0.0
     state_buy_won = min(m.state_trade_won, m.state_import_bill_yuan * rate)
 
     buy_won, sell_yuan = np.empty(len(h)), np.empty(len(h))
@@ -194,8 +197,7 @@ def exchange_currency(world: World) -> None:
         buy_won=buy_won,
         sell_yuan=sell_yuan,
     )
-    state_sell_yuan = m.state_trade_yuan  # what is left of it is sold, the won going to the treasury
-    supply_yuan = sell_yuan.sum() + smugglers_sell_yuan.sum() + state_sell_yuan
+    supply_yuan = sell_yuan.sum() + smugglers_sell_yuan.sum()
     demand_won = buy_won.sum() + smugglers_buy_won.sum() + state_buy_won
     traded_yuan = min(supply_yuan, demand_won / rate)
     world.tally.fx_wanted_yuan += demand_won / rate
@@ -203,8 +205,7 @@ def exchange_currency(world: World) -> None:
     buy_fill = traded_yuan * rate / demand_won if demand_won > 0 else 0.0
 
     world.ledger.record("yuan", "state_imports_paid", -state_buy_won * buy_fill / rate)
-    to_treasury(world, m.state_trade_won - state_buy_won * buy_fill + state_sell_yuan * sell_fill * rate)
-    m.state_trade_yuan -= state_sell_yuan * sell_fill
+    to_treasury(world, m.state_trade_won - state_buy_won * buy_fill)
     m.state_trade_won = m.state_import_bill_yuan = 0.0
 
     border_grain_price = float(world.prices[GRAIN][world.geo.border].mean())
