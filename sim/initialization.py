@@ -114,7 +114,7 @@ def build_world(p: Parameters, seed: int) -> World:
         officials=officials,
         markets=markets,
         prices=opening_prices(p, geo),
-        money=Money(won_per_yuan=p.initial_won_per_yuan, national_grain_price=p.initial_grain_price_won_per_kg),
+        money=Money.opening(p),
         ledger=Ledger({}),  # opened below, once the households are in
         home_towns=SortedGroups(np.zeros(0, np.int16), p.market_towns),
         gini_sample=np.zeros(0, np.int64),

@@ -145,7 +145,7 @@ class Parameters:
     state_spending_floor_years: NonNegative = 3.0  # years from the redenomination the floor holds
     won_holding_months: NonNegative = 2.92516  # months of food needs kept in won at stable prices (fitted)
     won_flight_per_inflation: NonNegative = 1.85892  # won kept x exp(-this x expected monthly inflation) (fitted)
-    expectation_adjustment_per_month: Share = 0.37633  # share of the gap to last month's inflation closed (fitted)
+    expectation_adjustment_per_month: Share = 0.37633  # share of the gap to the year's inflation closed (fitted)
     won_trust_recovery_per_month: Share = 0.091  # share of lost trust in the won regained a month (fitted)
     portfolio_adjustment_share: Share = 0.3603  # share of the gap to their foreign-cash target closed a month (fitted)
     foreign_share_of_savings_at_stable_prices: Share = 0.08369  # savings in yuan and dollars at stable prices (fitted)

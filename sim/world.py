@@ -124,7 +124,7 @@ class Money:
     expect of prices."""
 
     won_per_yuan: float  # market exchange rate
-    national_grain_price: float  # last month's, won per kg, the reference of the month's inflation
+    national_grain_prices: np.ndarray  # of the last 12 months, won per kg, oldest first: what inflation is judged by
     treasury_won: float = 0.0  # the state budget's cash: revenue comes in, spending goes out
     state_trade_won: float = 0.0  # the state companies' won revenue, spent on yuan the next month
     state_trade_yuan: float = 0.0  # what buyers paid them in foreign cash, for their imports
@@ -132,6 +132,13 @@ class Money:
     expected_inflation: float = 0.0  # households' expectation of the monthly rise of grain prices (log)
     inflation: float = 0.0  # last month's rise of the national grain price (log)
     won_trust: float = 1.0  # how far households trust the won not to be taken from them (1: fully)
+
+    @classmethod
+    def opening(cls, p: Parameters) -> Money:
+        """Money at the start of a run: the opening rate, and grain at its opening price for a year."""
+        return cls(
+            won_per_yuan=p.initial_won_per_yuan, national_grain_prices=np.full(12, p.initial_grain_price_won_per_kg)
+        )
 
 
 @dataclass(eq=False)

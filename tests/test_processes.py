@@ -30,6 +30,7 @@ from sim.processes.livelihood import births_and_deaths, dissolve_empty_household
 from sim.processes.money import (
     exchange_currency,
     foreign_share_of_savings,
+    form_expectations,
     redenominate_currency,
     spend_state_budget,
     won_kept_per_member,
@@ -350,6 +351,22 @@ def test_households_keep_less_won_when_they_expect_inflation_or_distrust_the_won
     world.money.expected_inflation, world.money.won_trust = 0.0, 0.5
     assert won_kept_per_member(world) == pytest.approx(0.5 * calm)
     assert 1 - foreign_share_of_savings(world) == pytest.approx(0.5 * (1 - calm_share))
+
+
+def test_households_expect_inflation_from_a_steady_rise_of_prices_but_not_from_the_lean_season(world):
+    """Grain 30% dearer before each harvest and back after it, year after year, is no inflation;
+    prices rising 5% a month every month are."""
+    expected = {}
+    for name, monthly_rise in (("seasons", lambda month: 0.3 * (month % 12 == 6) - 0.3 * (month % 12 == 10)),
+                               ("inflation", lambda month: 0.05)):  # fmt: skip
+        world.money.expected_inflation = 0.0
+        for month in range(60):
+            world.prices[GRAIN] *= np.exp(monthly_rise(month))
+            form_expectations(world)
+            assert world.money.inflation == pytest.approx(monthly_rise(month))
+        expected[name] = world.money.expected_inflation
+    assert expected["seasons"] == pytest.approx(0.0, abs=1e-9)
+    assert expected["inflation"] == pytest.approx(0.05, rel=1e-6)
 
 
 def test_stall_fees_are_paid_by_stall_holders_in_open_markets_only(world):

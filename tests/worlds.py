@@ -71,7 +71,7 @@ def hand_built_world(
         officials=officials,
         markets=markets,
         prices=opening_prices(p, geo),
-        money=Money(won_per_yuan=p.initial_won_per_yuan, national_grain_price=p.initial_grain_price_won_per_kg),
+        money=Money.opening(p),
         ledger=Ledger({}),
         home_towns=SortedGroups(hh.town, towns),
         gini_sample=np.arange(households),

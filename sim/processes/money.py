@@ -301,7 +301,7 @@ def redenominate_currency(world: World) -> None:
     m.treasury_won /= p.redenomination_ratio
     world.prices /= p.redenomination_ratio
     m.won_per_yuan /= p.redenomination_ratio
-    m.national_grain_price /= p.redenomination_ratio
+    m.national_grain_prices /= p.redenomination_ratio
     if private_before > 0:
         m.won_trust *= sum(table.won.sum() for table in won_holders(world)) / private_before
     world.ledger.rebase("won", 1.0 / p.redenomination_ratio)
@@ -310,12 +310,22 @@ def redenominate_currency(world: World) -> None:
 
 
 def form_expectations(world: World) -> None:
-    """Expectations (ODD 7.4.5): households see how much the national grain price rose this month and
-    close `expectation_adjustment_per_month` of the gap between that and the inflation they expected; they
-    regain `won_trust_recovery_per_month` of the trust in the won they lost."""
+    """Expectations (ODD 7.4.5): households see how much the national grain price rose over the last
+    twelve months, a month's worth of it, and close `expectation_adjustment_per_month` of the gap between
+    that and the monthly inflation they expected; they regain `won_trust_recovery_per_month` of the trust
+    in the won they lost. Grain is dear before the harvest every year, and people who live by it know
+    that: judged by the month's rise instead, the lean season's passed for inflation, and households moved
+    their savings into foreign cash and back each year, swinging the won's rate 2.4-fold within the
+    year, which the record does not show (ODD Known gaps, "the exchange rate")."""
     m = world.money
     m.won_trust += world.p.won_trust_recovery_per_month * (1.0 - m.won_trust)
-    price = world.national_price(GRAIN)
-    m.inflation = float(fmath.log(price / m.national_grain_price)) if price > 0 and m.national_grain_price > 0 else 0.0
-    m.expected_inflation += world.p.expectation_adjustment_per_month * (m.inflation - m.expected_inflation)
-    m.national_grain_price = price
+    price, past = world.national_price(GRAIN), m.national_grain_prices
+    m.inflation = _log_rise(price, past[-1])
+    m.expected_inflation += world.p.expectation_adjustment_per_month * (
+        _log_rise(price, past[0]) / 12.0 - m.expected_inflation
+    )
+    m.national_grain_prices = np.append(past[1:], price)
+
+
+def _log_rise(price: float, before: float) -> float:
+    return float(fmath.log(price / before)) if price > 0 and before > 0 else 0.0
