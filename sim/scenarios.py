@@ -174,14 +174,19 @@ def _read(path: Path, texts: dict[str, str]) -> tuple[Path, ScenarioFile]:
     try:
         return path, ScenarioFile.model_validate(data)
     except ValidationError as error:
-        item = error.errors()[0]
-        field = ".".join(str(part) for part in item["loc"])
-        if item["type"] == "extra_forbidden":
-            allowed = ", ".join(ScenarioFile.model_fields)
-            raise ScenarioError(
-                f"{path}: {field}: unknown key{_where_it_belongs(field)}; the keys are {allowed}."
-            ) from None
-        raise ScenarioError(f"{path}: {field}: {item['msg']}, got {item.get('input')!r}.") from None
+        # every problem of the file at once, so that a new file is mended in one pass
+        problems, unknown = [], False
+        for item in error.errors():
+            field = ".".join(str(part) for part in item["loc"])
+            if item["type"] == "extra_forbidden":
+                problems.append(f"{field}: unknown key{_where_it_belongs(field)}")
+                unknown = True
+            elif item["type"] == "missing":
+                problems.append(f"{field}: Field required")
+            else:
+                problems.append(f"{field}: {item['msg']}, got {item.get('input')!r}")
+        keys = f"; the keys are {', '.join(ScenarioFile.model_fields)}" if unknown else ""
+        raise ScenarioError(f"{path}: {'; '.join(problems)}{keys}.") from None
 
 
 def _where_it_belongs(key: str) -> str:

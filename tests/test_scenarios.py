@@ -45,6 +45,10 @@ BROKEN = {
     "not YAML": ("name: x\ndescription: [unclosed\n", "not valid YAML"),
     "not a mapping": ("- a\n- b\n", "a mapping"),
     "missing description": ("name: x\n", "description: Field required"),
+    "every problem at once": (
+        "name: x\nsanctoins: 0.5\n",
+        "description: Field required; sanctoins: unknown key (did you mean the driver 'sanctions'?",
+    ),
     "unknown top-level key": ("name: x\ndescription: y\nnmae: z\n", "nmae: unknown key (did you mean 'name'?)"),
     "unknown parameter": (
         "name: x\ndescription: y\nparameters:\n  bribe_protectin: 0.5\n",
