@@ -322,7 +322,7 @@ def form_expectations(world: World) -> None:
     price, past = world.national_price(GRAIN), m.national_grain_prices
     m.inflation = _log_rise(price, past[-1])
     m.expected_inflation += world.p.expectation_adjustment_per_month * (
-        _log_rise(price, past[0]) / 12.0 - m.expected_inflation
+        _log_rise(price, past[0]) / len(past) - m.expected_inflation
     )
     m.national_grain_prices = np.append(past[1:], price)
 
