@@ -126,7 +126,7 @@ class Money:
     won_per_yuan: float  # market exchange rate
     national_grain_prices: np.ndarray  # of the last 12 months, won per kg, oldest first: what inflation is judged by
     treasury_won: float = 0.0  # the state budget's cash: revenue comes in, spending goes out
-    state_trade_won: float = 0.0  # the state companies' won revenue, spent on yuan the next month
+    state_trade_won: float = 0.0  # the state companies' won revenue: next month it buys what yuan the earnings lack
     state_trade_yuan: float = 0.0  # this month's foreign cash: what buyers paid them, and the export earnings
     state_import_bill_yuan: float = 0.0  # what the goods they sold cost abroad
     expected_inflation: float = 0.0  # households' expectation of the monthly rise of grain prices (log)
