@@ -1,6 +1,7 @@
 """Sweeps: the same results on any number of workers and on Ray, resumable after a kill, failures recorded."""
 
 import gc
+import json
 import os
 import signal
 import subprocess
@@ -182,6 +183,17 @@ def test_more_replicates_extend_a_sweep_and_keep_its_runs(one_worker, tmp_path):
     assert frame["run_id"].nunique() == 6
     kept = frame[frame["replicate"] < 2].reset_index(drop=True)
     pd.testing.assert_frame_equal(kept, one_worker)
+
+
+def test_runs_written_by_other_model_code_are_not_resumed(one_worker, tmp_path):
+    out = tmp_path / "out"
+    sweep = load_sweep(write(tmp_path, SWEEP))
+    run_sweep(sweep, out, workers=1, progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["code_hash"] = "written by an older model"  # as if a default had changed since
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(Exception, match="another version of the model's code"):
+        run_sweep(sweep, out, workers=1, progress=False)
 
 
 def test_a_folder_of_another_sweep_is_not_mixed_in(one_worker, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -55,6 +56,16 @@ def environment() -> dict[str, Any]:
     """Python, platform, package versions, the processor (`cpu`) and the git commit of the working tree."""
     return {"python": platform.python_version(), "platform": platform.platform(), "packages": package_versions(),
             "cpu": cpu(), "git_commit": git_commit()}  # fmt: skip
+
+
+def model_code_hash() -> str:
+    """A digest of the model's source (every Python file of the `sim` package): runs written by other code,
+    its defaults included, are not the same runs even where the scenario files are."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def git_commit() -> str | None:

@@ -50,7 +50,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from scipy.stats import qmc
 from tqdm import tqdm
 
-from sim.experiments.provenance import environment, write_atomically, write_json
+from sim.experiments.provenance import environment, model_code_hash, write_atomically, write_json
 from sim.experiments.run import simulate
 from sim.scenarios import Scenario, ScenarioError, load_scenario, read_yaml, resolve, setting_path
 
@@ -296,8 +296,8 @@ def run_sweep(
     workers = workers or os.cpu_count() or 1
     if not same_sweep(sweep, out_dir):
         raise ScenarioError(
-            f"{out_dir}: holds runs of a different sweep or scenario (see its manifest.json); "
-            "choose another --out or delete the folder."
+            f"{out_dir}: holds runs of a different sweep or scenario, or runs written by another version of "
+            "the model's code (see its manifest.json); choose another --out or delete the folder."
         )
     done = {path.stem for path in (out_dir / "runs").glob("*.parquet")}
     todo = [run for run in sweep.runs if run.run_id not in done]
@@ -328,8 +328,9 @@ def run_sweep(
 
 
 def same_sweep(sweep: Sweep, out_dir: Path) -> bool:
-    """Whether `out_dir` is empty or holds runs of this sweep: the same design and scenario texts. The
-    number of replicates, the name and the description may differ: they do not change any run."""
+    """Whether `out_dir` is empty or holds runs of this sweep: the same design and scenario texts, run by the
+    same model code (`model_code_hash`: a changed default changes every run, though no file of the sweep
+    does). The number of replicates, the name and the description may differ: they do not change any run."""
     manifest = out_dir / "manifest.json"
     if not manifest.is_file():
         return True
@@ -337,6 +338,7 @@ def same_sweep(sweep: Sweep, out_dir: Path) -> bool:
     current = _manifest(sweep, "", 0)
     # Folders written before design hashes were recorded (2026-12-02) are matched on the sweep's text.
     keys = ("design_hash", "scenario_hash") if "design_hash" in written else ("sweep_hash", "scenario_hash", "set")
+    keys += ("code_hash",)  # folders written before it was recorded (2026-12-06) are not resumed
     return all(written.get(key) == current[key] for key in keys)
 
 
@@ -366,6 +368,7 @@ def _manifest(sweep: Sweep, backend: str, workers: int) -> dict[str, Any]:
         "scenario": sweep.scenario.name,
         "scenario_files": sweep.scenario.texts,
         "scenario_hash": sweep.scenario.digest,
+        "code_hash": model_code_hash(),
         "set": sweep.spec.set,
         "runs": [run.__dict__ for run in sweep.runs],
         "backend": backend,
