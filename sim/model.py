@@ -36,6 +36,7 @@ from sim.processes.entry_exit import (
     enter_trade,
     exit_trade,
     move_to_dearer_markets,
+    put_savings_into_trade,
     start_trained_businesses,
     take_stalls,
 )
@@ -222,6 +223,7 @@ class JangmadangModel(mesa.Model):
         # Entry to and exit from trade
         exit_trade(w)
         move_to_dearer_markets(w)
+        put_savings_into_trade(w)
         take_stalls(w)
         enter_trade(w)
         start_trained_businesses(w)

@@ -22,6 +22,7 @@ from sim.processes.entry_exit import (
     enter_trade,
     exit_trade,
     move_to_dearer_markets,
+    put_savings_into_trade,
     start_trading,
     start_trained_businesses,
     take_stalls,
@@ -520,6 +521,23 @@ def test_traders_with_a_phone_take_their_trade_where_the_markup_is_higher():
         assert (t.household[rows] == homes).all()  # the household stays at home
     assert moved[0.25].sum() > 0.2 * len(rows) / 2  # about a third of the phone traders hear of town 2
     assert not moved[10.0].any()  # a gain that does not pay for the move
+
+
+def test_a_trader_that_sold_out_where_the_market_pays_more_than_its_margin_takes_household_savings_into_trade():
+    world = hand_built_world(expansion_capital_share=0.3, trader_margin_share=0.15)
+    h = world.households
+    everyone_in_town(world, town=h.town.copy(), won=1_000.0)
+    homes = [0, 1, 10, 11]  # towns 0, 0, 1, 1
+    add_traders(world, homes, won=0.0, sold_units=50.0, stock=[0.0, 40.0, 0.0, 0.0])
+    world.traders.closing[3] = True
+    h.won[homes] = 1_000.0  # as before they opened their trades
+    world.book.replacement_cost[:] = 100.0  # restocking costs 100, 117.6 with the margin
+    world.prices[GRAIN] = [200.0, 110.0, 200.0]  # town 0 pays more than the margin, town 1 less
+    before = holdings(world)["won"]
+    put_savings_into_trade(world)
+    assert world.traders.won.tolist() == pytest.approx([300.0, 0.0, 0.0, 0.0])  # sold out, where it pays
+    assert h.won[homes].tolist() == pytest.approx([700.0, 1_000.0, 1_000.0, 1_000.0])
+    assert holdings(world)["won"] == pytest.approx(before)  # moved, not made
 
 
 def test_a_failing_trader_leaves_after_its_grace_months(world):

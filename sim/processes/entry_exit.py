@@ -243,6 +243,29 @@ def move_to_dearer_markets(world: World) -> None:
     world.tally.trader_moves += len(movers)
 
 
+def put_savings_into_trade(world: World) -> None:
+    """Capital follows the margin (ODD 7.9.7): a trader that sold its stock in a market that pays more than
+    its margin takes `expansion_capital_share` of its household's won into the trade.
+
+    A market pays more than the margin where its price is above what restocking costs there (the cheapest
+    delivered wholesale price a trader without a phone knows, `replacement_cost`) plus the trader's margin.
+    Without it a trader's capital grew only by the share of profit it did not hand home, whatever the
+    market paid: in the towns where grain was dearest, traders spent all their cash every month and sold
+    out while the sources they knew still had grain left, and the three surveyed cities' prices stayed a
+    third apart for months (docs/ODD.md, "Known gaps").
+    """
+    t, h, p = world.traders, world.households, world.p
+    with np.errstate(divide="ignore", invalid="ignore"):
+        restocked_at = world.book.replacement_cost / (1.0 - p.trader_margin_share)
+        pays = np.isfinite(restocked_at) & (world.prices > restocked_at)
+    sold_out = (t.sold_units > 0) & (t.stock <= SOLD_OUT_SHARE_OF_SALES * t.sold_units)
+    rows = np.flatnonzero(t.active & ~t.closing & sold_out & pays[t.good, t.town])
+    homes = t.household[rows]
+    savings = p.expansion_capital_share * np.maximum(h.won[homes], 0.0)
+    h.won[homes] -= savings
+    t.won[rows] += savings
+
+
 def start_trained_businesses(world: World) -> None:
     """Training intervention (ODD 7.9.3): workshop graduates open businesses at
     `training_startups_per_year` (real), drawn from households with no trader or smuggler."""
