@@ -31,6 +31,7 @@ GRAIN, IMPORTS = 0, 1
 GOODS = (GRAIN, IMPORTS)
 GOOD_NAMES = ("grain", "imports")
 DAYS_PER_MONTH = 365.25 / 12
+PRICE_MEMORY_MONTHS = 12  # the window of grain prices households judge inflation by
 NOBODY = -1  # row reference meaning "none"
 
 
@@ -137,7 +138,8 @@ class Money:
     def opening(cls, p: Parameters) -> Money:
         """Money at the start of a run: the opening rate, and grain at its opening price for a year."""
         return cls(
-            won_per_yuan=p.initial_won_per_yuan, national_grain_prices=np.full(12, p.initial_grain_price_won_per_kg)
+            won_per_yuan=p.initial_won_per_yuan,
+            national_grain_prices=np.full(PRICE_MEMORY_MONTHS, p.initial_grain_price_won_per_kg),
         )
 
 

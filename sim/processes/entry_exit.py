@@ -10,7 +10,7 @@ from numba import njit
 from sim.core.groupby import group_mean_or_overall, happens, scatter_add
 from sim.core.table import AgentTable
 from sim.processes.border import seizure_risk, smuggling_margin
-from sim.processes.trade import SOLD_OUT_SHARE_OF_SALES, smuggler_worth, trader_worth
+from sim.processes.trade import restocking_price, smuggler_worth, sold_out, trader_worth
 from sim.world import DAYS_PER_MONTH, GRAIN, IMPORTS, NOBODY, World
 
 
@@ -224,8 +224,7 @@ def move_to_dearer_markets(world: World) -> None:
     """
     t, p = world.traders, world.p
     rng = world.rng("move_to_dearer_markets")
-    sold_out = t.stock <= SOLD_OUT_SHARE_OF_SALES * t.sold_units
-    eligible = t.active & ~t.closing & (t.phone_rank < world.trader_phone_share) & sold_out & (t.won > 0)
+    eligible = t.active & ~t.closing & (t.phone_rank < world.trader_phone_share) & sold_out(t) & (t.won > 0)
     rows = np.flatnonzero(eligible)
     rows = rows[rng.random(len(rows)) < p.trader_move_rate_per_month]
     residents = world.residents_per_town
@@ -255,11 +254,9 @@ def put_savings_into_trade(world: World) -> None:
     third apart for months (docs/ODD.md, "Known gaps").
     """
     t, h, p = world.traders, world.households, world.p
-    with np.errstate(divide="ignore", invalid="ignore"):
-        restocked_at = world.book.replacement_cost / (1.0 - p.trader_margin_share)
-        pays = np.isfinite(restocked_at) & (world.prices > restocked_at)
-    sold_out = (t.sold_units > 0) & (t.stock <= SOLD_OUT_SHARE_OF_SALES * t.sold_units)
-    rows = np.flatnonzero(t.active & ~t.closing & sold_out & pays[t.good, t.town])
+    restocked_at = restocking_price(world)
+    pays = np.isfinite(restocked_at) & (world.prices > restocked_at)
+    rows = np.flatnonzero(t.active & ~t.closing & (t.sold_units > 0) & sold_out(t) & pays[t.good, t.town])
     homes = t.household[rows]
     savings = p.expansion_capital_share * np.maximum(h.won[homes], 0.0)
     h.won[homes] -= savings

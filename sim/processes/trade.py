@@ -26,6 +26,17 @@ from sim.world import GOOD_NAMES, GRAIN, IMPORTS, World
 SOLD_OUT_SHARE_OF_SALES = 0.1  # a trader with less stock left than this share of a month's sales has sold out
 
 
+def sold_out(traders: AgentTable) -> np.ndarray:
+    """Whether each trader has sold out this month: less stock left than `SOLD_OUT_SHARE_OF_SALES` of its sales."""
+    return traders.stock <= SOLD_OUT_SHARE_OF_SALES * traders.sold_units
+
+
+def restocking_price(world: World) -> np.ndarray:
+    """Per good and town, the price at which a trader restocking at the cheapest source it knows without a
+    phone (`replacement_cost`, delivered) keeps its margin; infinite where no source is known."""
+    return world.book.replacement_cost / (1.0 - world.p.trader_margin_share)
+
+
 def trader_worth(world: World) -> np.ndarray:
     """Each trader's won, yuan at the going rate, and stock at its town's wholesale price, in won."""
     t = world.traders
@@ -582,7 +593,7 @@ def sell_retail(world: World, good: int) -> None:
     moved = price * fmath.exp(excess_demand_step(p, all_demand, all_supply, world.residents_per_town))
     # With nothing on offer in town or among the country's agents, the quote rises toward what bringing
     # the good in would cost, if anyone knows a source; if nobody does, there is no quote and it stays.
-    bring_in = world.book.replacement_cost[good] / (1.0 - p.trader_margin_share) * p.max_markup_over_cost
+    bring_in = restocking_price(world)[good] * p.max_markup_over_cost
     nothing_offered = np.where(np.isfinite(bring_in), np.minimum(moved, np.maximum(bring_in, price)), price)
     price[:] = np.where(all_supply <= 0, nothing_offered, moved)
     if good == IMPORTS:  # state companies never sell below their price, landed cost plus markup
