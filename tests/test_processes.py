@@ -428,6 +428,23 @@ def test_famine_deaths_only_after_months_of_hunger():
     assert (h.members[:10] < 100).any()
 
 
+def test_famine_deaths_rise_steeply_with_the_depth_of_the_shortfall():
+    # Half the households eat nothing, half eat half the starvation line (shortfall 0.5). With the
+    # exponent at 2 the second group's risk is a quarter of the first's; with 1 it would be half.
+    world = hand_built_world(
+        households=400, famine_death_rate_per_month=0.4, famine_death_shortfall_exponent=2.0,
+        starvation_below_need_share=0.4, hunger_months_before_deaths=1,
+    )  # fmt: skip
+    everyone_in_town(world, members=100, hungry_months=3)
+    h = world.households
+    h.intake_share = np.where(np.arange(len(h)) < 200, 0.0, 0.2).astype(h.intake_share.dtype)
+    famine_deaths(world)
+    died = 100 - h.members
+    assert died[:200].mean() / 100 == pytest.approx(0.4, abs=0.02)
+    assert died[200:].mean() / 100 == pytest.approx(0.1, abs=0.01)
+    assert world.ledger.this_month("persons", "famine_deaths") == -died.sum()
+
+
 def test_an_empty_household_ends_with_its_trade(world):
     everyone_in_town(world)
     add_traders(world, [0], won=50.0)

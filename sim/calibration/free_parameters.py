@@ -24,6 +24,7 @@ FREE_PARAMETERS: dict[str, Free] = {
     "free_woman_share": Free(0.5, 0.95, "households with a woman free of state work"),
     # hunger and famine
     "famine_death_rate_per_month": Free(0.001, 0.03, "death risk in starvation; excess deaths are targets"),
+    "famine_death_shortfall_exponent": Free(1.0, 6.0, "how steeply death risk rises as intake falls: not measured"),
     "hunger_months_before_deaths": Free(1, 8, "how long hunger lasts before it kills (integer)"),
     "starvation_below_need_share": Free(0.3, 0.65, "the intake below which hunger kills: not measured"),
     # food and goods markets

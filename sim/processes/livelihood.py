@@ -59,11 +59,15 @@ def _eat(active, members, need_kg_per_member, hungry_share, spoilage_share, food
 
 def famine_deaths(world: World) -> None:
     """Famine mortality (ODD 7.8.2): members of households hungry for `hunger_months_before_deaths`
-    months or more die with monthly probability `famine_death_rate_per_month` x how far their intake falls
-    below the starvation line, `starvation_below_need_share` of need (1 at zero intake, 0 at the line).
+    months or more die with monthly probability `famine_death_rate_per_month` x (how far their intake falls
+    below the starvation line, `starvation_below_need_share` of need: 1 at zero intake, 0 at the line)
+    raised to `famine_death_shortfall_exponent`.
 
     Hunger (below `hungry_below_need_share`) and starvation are not the same: chronic undernourishment was
-    widespread after 2000 without the mass deaths of the 1990s (FACTS: none documented for 2001-2020).
+    widespread after 2000 without the mass deaths of the 1990s (FACTS: none documented for 2001-2020). The
+    risk rises steeply with the depth of the shortfall, as the risk of dying rises with the severity of
+    wasting: those with no grain at all die far more often than those with a little. Intake is grain
+    only (vegetables, potatoes and wild food are not in the model), so no grain is not no food.
     Only the households at risk are drawn for."""
     h, p = world.households, world.p
     at_risk = np.flatnonzero(h.hungry_months >= p.hunger_months_before_deaths)  # few: filter them only
@@ -71,7 +75,8 @@ def famine_deaths(world: World) -> None:
     if len(at_risk) == 0:
         return
     shortfall = np.clip(1.0 - h.intake_share[at_risk] / p.starvation_below_need_share, 0.0, 1.0)
-    deaths = world.rng("famine_deaths").binomial(h.members[at_risk], p.famine_death_rate_per_month * shortfall)
+    risk = p.famine_death_rate_per_month * shortfall**p.famine_death_shortfall_exponent
+    deaths = world.rng("famine_deaths").binomial(h.members[at_risk], risk)
     h.members[at_risk] -= deaths.astype(h.members.dtype)
     world.ledger.record("persons", "famine_deaths", -deaths.sum())
 
