@@ -37,6 +37,7 @@ INDICATORS: dict[str, str] = {
     "won_per_yuan": "won per yuan",
     "won_per_dollar": "won per US dollar (via the world yuan-dollar rate)",
     "hunger_rate": "share of persons in households eating below the hunger line",
+    "starvation_rate": "share of persons in households eating below the starvation line (where famine deaths begin)",
     "famine_deaths": "persons this month",
     "excess_deaths_cumulative": "famine deaths since the start, persons",
     "births": "persons this month",
@@ -106,28 +107,31 @@ def _relative_gap(prices: np.ndarray) -> float:
 
 
 @njit(cache=True)
-def _household_counts(active, members, trader, smuggler, intake_share, hungry_below):
-    """Persons in active households; of them, in households with a trader or smuggler; and hungry ones."""
-    persons = reliant = hungry = 0.0
+def _household_counts(active, members, trader, smuggler, intake_share, hungry_below, starving_below):
+    """Persons in active households; of them, in households with a trader or smuggler; hungry ones; and
+    starving ones."""
+    persons = reliant = hungry = starving = 0.0
     for i in range(len(active)):  # without branches: their outcomes are random, so mispredicted
         counted = members[i] * active[i]
         persons += counted
         reliant += counted * ((trader[i] >= 0) | (smuggler[i] >= 0))
         hungry += counted * (intake_share[i] < hungry_below)
-    return persons, reliant, hungry
+        starving += counted * (intake_share[i] < starving_below)
+    return persons, reliant, hungry, starving
 
 
 def measure(world: World) -> dict[str, float]:
     """All indicators for the month just simulated."""
     h, t, s, w = world.households, world.traders, world.smugglers, world.weight
     tally, ledger = world.tally, world.ledger
-    persons, reliant, hungry = _household_counts(
+    persons, reliant, hungry, starving = _household_counts(
         active=h.active,
         members=h.members,
         trader=h.trader,
         smuggler=h.smuggler,
         intake_share=h.intake_share,
         hungry_below=world.p.hungry_below_need_share,
+        starving_below=world.p.starvation_below_need_share,
     )
     population, reliant = persons * w, reliant * w
     active_traders = t.active
@@ -176,6 +180,7 @@ def measure(world: World) -> dict[str, float]:
         "won_per_yuan": world.money.won_per_yuan,
         "won_per_dollar": world.money.won_per_yuan * yuan_per_dollar,
         "hunger_rate": hungry / persons if persons else 0.0,
+        "starvation_rate": starving / persons if persons else 0.0,
         "famine_deaths": abs(ledger.this_month("persons", "famine_deaths")) * w,
         "excess_deaths_cumulative": abs(ledger.total["persons"]["famine_deaths"]) * w,
         "births": ledger.this_month("persons", "births") * w,

@@ -8,6 +8,7 @@ from worlds import everyone_in_town, hand_built_world, set_drivers
 from sim.accounting import check_accounts, holdings
 from sim.core.groupby import SortedGroups
 from sim.core.schedule import to_month
+from sim.indicators import measure
 from sim.processes.books import open_books
 from sim.processes.border import (
     _draw_near_border,
@@ -443,6 +444,16 @@ def test_famine_deaths_rise_steeply_with_the_depth_of_the_shortfall():
     assert died[:200].mean() / 100 == pytest.approx(0.4, abs=0.02)
     assert died[200:].mean() / 100 == pytest.approx(0.1, abs=0.01)
     assert world.ledger.this_month("persons", "famine_deaths") == -died.sum()
+
+
+def test_the_starving_are_counted_apart_from_the_hungry():
+    # Persons under the starvation line are a part of the hungry, counted by members.
+    world = hand_built_world(households=4, hungry_below_need_share=0.7, starvation_below_need_share=0.3)
+    everyone_in_town(world, members=np.array([1, 2, 3, 4], dtype=np.int16))
+    world.households.intake_share = np.array([1.0, 0.5, 0.2, 0.0], dtype=np.float32)
+    indicators = measure(world)
+    assert indicators["hunger_rate"] == pytest.approx(9 / 10)
+    assert indicators["starvation_rate"] == pytest.approx(7 / 10)
 
 
 def test_an_empty_household_ends_with_its_trade(world):

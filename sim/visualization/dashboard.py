@@ -68,6 +68,7 @@ def plot_dashboard(
     fx.set_title("Market exchange rates")
 
     hunger.plot(dates, 100 * series["hunger_rate"], color="C3", label="hungry, % of population")
+    hunger.plot(dates, 100 * series["starvation_rate"], color="C3", ls="--", label="starving, % of population")
     hunger.set_ylabel("% of population")
     deaths = hunger.twinx()
     deaths.plot(dates, series["excess_deaths_cumulative"] / 1e3, color="k", lw=1, label="famine deaths (right)")

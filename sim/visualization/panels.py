@@ -115,7 +115,10 @@ CHARTS = {
     "Market reliance, % of population": [("market_reliance_share", "reliant on markets", 100, "C0")],
     "Grain price, won/kg": [("grain_price_won_per_kg", "grain", 1, "C1")],
     "Exchange rate, won per yuan": [("won_per_yuan", "won per yuan", 1, "C5")],
-    "Hunger, % of population": [("hunger_rate", "below the hunger line", 100, "C3")],
+    "Hunger, % of population": [
+        ("hunger_rate", "below the hunger line", 100, "C3"),
+        ("starvation_rate", "below the starvation line", 100, "k"),
+    ],
     "Smuggling, crossings a month (real)": [
         ("crossings", "crossings", 1, "C2"),
         ("seizures", "seized", 1, "k"),
