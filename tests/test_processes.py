@@ -45,7 +45,14 @@ from sim.processes.state import (
     read_drivers,
     sell_in_state_shops,
 )
-from sim.processes.trade import excess_demand_step, fill_empty_sides, sell_retail, settle_accounts, source_wholesale
+from sim.processes.trade import (
+    excess_demand_step,
+    fill_empty_sides,
+    markets_to_sell_in,
+    sell_retail,
+    settle_accounts,
+    source_wholesale,
+)
 from sim.world import DAYS_PER_MONTH, GRAIN, IMPORTS
 
 
@@ -189,6 +196,27 @@ def test_a_trader_with_a_phone_keeps_calling_sources_after_one_without_has_stopp
         assert holdings(world)["grain_kg"] == pytest.approx(grain_before)  # moved, not made
     assert stock[4][0] > stock[1][0] > 0.0  # the phone finds the sources the first round left with goods
     assert stock[4][1] == stock[1][1] > 0.0  # without one, a single round either way
+
+
+def test_traders_with_a_phone_carry_their_stock_to_a_market_that_pays_more_after_carriage():
+    # Two towns a cell apart (carriage 1% of the price): grain fetches 50 in town 1 and 100 in town 2.
+    world = hand_built_world(households=40, towns=3, shipping_market_draws=2)
+    everyone_in_town(world, town=1 + (np.arange(40) >= 20), won=1e6, food_kg=0.0)
+    world.month = to_month("2012-06")
+    world.prices[GRAIN][:] = [50.0, 50.0, 100.0]
+    rows = add_traders(world, [0, 1], stock=100.0, won=0.0)  # both in town 1
+    world.traders.phone_rank[:] = [0.1, 0.9]  # the first has a phone
+    world.trader_phone_share = 0.5
+    assert markets_to_sell_in(world, GRAIN)[rows].tolist() == [2, 1]
+    won_before = holdings(world)["won"]
+    sell_retail(world, GRAIN)
+    t = world.traders
+    assert t.sold_units[rows].tolist() == pytest.approx([100.0, 100.0])  # buyers want more than is offered
+    carriage = 50.0 * (world.geo.transport_factor[2, 1] - 1.0)
+    assert t.won[rows[0]] == pytest.approx(100.0 * (100.0 - carriage))  # sold at town 2's price, less carriage
+    assert t.won[rows[1]] == pytest.approx(100.0 * 50.0)
+    assert world.tally.transport_won == pytest.approx(100.0 * carriage)  # paid to town 1's carriers
+    assert holdings(world)["won"] == pytest.approx(won_before)
 
 
 def test_higher_border_enforcement_means_more_seizures():

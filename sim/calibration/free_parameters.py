@@ -38,6 +38,7 @@ FREE_PARAMETERS: dict[str, Free] = {
     "legal_import_yuan_per_household_month": Free(1.0, 30.0, "state trading companies' consumer imports"),
     "grain_import_kg_per_person_month": Free(0.0, 3.0, "state trading companies' grain imports at most"),
     "sourcing_rounds_with_phone": Free(3, 20, "how many sources a trader with a phone calls in a month (integer)"),
+    "shipping_market_draws": Free(1, 10, "how many other markets' prices a trader with a phone hears (integer)"),
     "trader_move_rate_per_month": Free(0.0, 0.6, "how often traders with a phone look for a dearer market"),
     "expansion_capital_share": Free(0.0, 0.8, "how much household cash follows a market that pays"),
     "source_price_spread": Free(0.0, 0.5, "how close to the cheapest a source must be for traders to buy there"),
@@ -57,4 +58,4 @@ FREE_PARAMETERS: dict[str, Free] = {
     "price_adjustment_rate": Free(0.03, 1.0, "how fast a town's prices follow its excess demand"),
     "max_price_change_per_month": Free(0.1, 2.0, "how far prices can move in a month (496% a month at the 2010 peak)"),
 }
-INTEGER_PARAMETERS = {"hunger_months_before_deaths", "sourcing_rounds_with_phone"}
+INTEGER_PARAMETERS = {"hunger_months_before_deaths", "shipping_market_draws", "sourcing_rounds_with_phone"}

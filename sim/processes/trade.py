@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from sim.core import fmath
-from sim.core.groupby import fill_ratio, group_sum, scatter_add
+from sim.core.groupby import draw_members, fill_ratio, group_sum, scatter_add
 from sim.core.table import AgentTable
 from sim.parameters import Parameters
 from sim.processes.money import pay_by_town, share_in_town, spare_cash_of, won_kept_per_member
@@ -475,11 +475,37 @@ def fill_empty_sides(
     return demand, supply
 
 
+def markets_to_sell_in(world: World, good: int) -> np.ndarray:
+    """Where each trader sells `good` this month (ODD 7.6.2): in its own town, unless it has a phone and
+    stock. Then it hears the prices of `shipping_market_draws` other markets (drawn by their residents),
+    takes the one whose price over the carriage factor from its town (that of sourcing) is highest, and
+    sells there if that is above its own town's price: the price there beats its own plus the carriage,
+    which it pays its home town's carriers (`sell_retail`). Phones tell traders what other markets pay,
+    so stock goes where it fetches most, as well as coming from where it costs least (`source_wholesale`)."""
+    t, price = world.traders, world.prices[good]
+    market = t.town.copy()
+    draws = world.p.shipping_market_draws * len(t)
+    residents = np.cumsum(world.residents_per_town)
+    if world.trader_phone_share <= 0 or draws == 0 or residents[-1] <= 0:
+        return market
+    rng = world.rng(f"shipping_{GOOD_NAMES[good]}")
+    heard = rng.permutation(draw_members(rng, residents, draws)).reshape(-1, len(t))  # drawn sorted: mix them
+    fetches = price[heard] / world.geo.transport_factor[heard, t.town]
+    best = fetches.argmax(axis=0)
+    dearest = heard[best, np.arange(len(t))]
+    ships = t.active & (t.good == good) & (t.stock > 0) & (t.phone_rank < world.trader_phone_share)
+    ships &= fetches[best, np.arange(len(t))] > price[t.town]
+    market[ships] = dearest[ships]
+    return market
+
+
 def sell_retail(world: World, good: int) -> None:
     """Retail trade and prices (ODD 7.6.2): households buy `good` in their town's market.
 
-    Sellers are the town's traders (a closed official market keeps `closed_market_trade_share` of their
-    trade) and the producers and importers of the town with goods still on offer. Grain: a household
+    Sellers are the traders selling there this month (`markets_to_sell_in`: their own town's, and traders
+    with a phone who carried their stock in from a cheaper town, paying the carriers of their home town;
+    a closed official market keeps `closed_market_trade_share` of their trade) and the producers and
+    importers of the town with goods still on offer. Grain: a household
     wants enough to hold `food_buffer_months` of its need, and puts `grain_saving_share` of its spare
     cash into stored grain (grain is a store of value when money is not); it spends up to all its cash
     on grain. Imported goods: it spends `consumer_goods_spend_share` of the cash left, less in proportion
@@ -497,13 +523,15 @@ def sell_retail(world: World, good: int) -> None:
     t, h, p = world.traders, world.households, world.p
     price = world.prices[good]
     open_share = np.where(world.market_open(), 1.0, p.closed_market_trade_share)
+    market = markets_to_sell_in(world, good)
+    carriage = price[t.town] * (world.geo.transport_factor[market, t.town] - 1.0)  # won a unit; none at home
     trader_offer = np.empty(len(t))
     traders_supply = _trader_offers(
         active=t.active,
         good_of=t.good,
         good=good,
         stock=t.stock,
-        town=t.town,
+        town=market,
         open_share=open_share,
         offer=trader_offer,
     )
@@ -561,10 +589,13 @@ def sell_retail(world: World, good: int) -> None:
     with np.errstate(divide="ignore", invalid="ignore"):
         foreign_share = np.where(paid_value > 0, world.town_sum(h, paid_foreign) / paid_value, 0.0)
     sell_fill = fill_ratio(supply, demand)
+    carried_won, carried_yuan = np.zeros(world.n_towns), np.zeros(world.n_towns)
     _traders_sell(
-        town=t.town,
+        market=market,
+        home=t.town,
         fill=sell_fill,
         price=price,
+        carriage=carriage,
         foreign_share=foreign_share,
         won_per_yuan=rate,
         offer=trader_offer,
@@ -573,7 +604,11 @@ def sell_retail(world: World, good: int) -> None:
         yuan=t.yuan,
         sales_won=t.sales_won,
         sold_units=t.sold_units,
+        carried_won=carried_won,
+        carried_yuan=carried_yuan,
     )
+    share_in_town(world, carried_won, carried_yuan)
+    world.tally.transport_won += carried_won.sum() + carried_yuan.sum() * rate
     _pay_sellers(world, producers, sell_fill, price, foreign_share)
     if good == IMPORTS:
         world.ledger.record("import_units", "consumed", -bought)
@@ -623,15 +658,21 @@ def _trader_offers(active, good_of, good, stock, town, open_share, offer):
 
 
 @njit(cache=True)
-def _traders_sell(town, fill, price, foreign_share, won_per_yuan, offer, stock, won, yuan, sales_won, sold_units):
-    """Each trader sells `fill` of its offer, paid `foreign_share` in yuan as its town's buyers paid."""
-    for i in range(len(town)):
-        sold = offer[i] * fill[town[i]]
-        value = sold * price[town[i]]
+def _traders_sell(market, home, fill, price, carriage, foreign_share, won_per_yuan, offer, stock, won, yuan,
+                  sales_won, sold_units, carried_won, carried_yuan):  # fmt: skip
+    """Each trader sells `fill` of its offer in its market, paid `foreign_share` in yuan as that market's
+    buyers paid; `carriage` a unit sold goes to the carriers of its home town, in the same currencies."""
+    for i in range(len(market)):
+        sold = offer[i] * fill[market[i]]
+        share = foreign_share[market[i]]
+        kept = sold * (price[market[i]] - carriage[i])
+        carried = sold * carriage[i]
         stock[i] -= sold
-        won[i] += value * (1.0 - foreign_share[town[i]])
-        yuan[i] += value * foreign_share[town[i]] / won_per_yuan
-        sales_won[i] += value
+        won[i] += kept * (1.0 - share)
+        yuan[i] += kept * share / won_per_yuan
+        carried_won[home[i]] += carried * (1.0 - share)
+        carried_yuan[home[i]] += carried * share / won_per_yuan
+        sales_won[i] += kept
         sold_units[i] += sold
 
 
