@@ -490,12 +490,13 @@ def markets_to_sell_in(world: World, good: int) -> np.ndarray:
         return market
     rng = world.rng(f"shipping_{GOOD_NAMES[good]}")
     heard = rng.permutation(draw_members(rng, residents, draws)).reshape(-1, len(t))  # drawn sorted: mix them
-    fetches = price[heard] / world.geo.transport_factor[heard, t.town]
-    best = fetches.argmax(axis=0)
-    dearest = heard[best, np.arange(len(t))]
-    ships = t.active & (t.good == good) & (t.stock > 0) & (t.phone_rank < world.trader_phone_share)
-    ships &= fetches[best, np.arange(len(t))] > price[t.town]
-    market[ships] = dearest[ships]
+    # every trader's draws are made, so that who may ship does not change what the others hear
+    rows = np.flatnonzero(t.active & (t.good == good) & (t.stock > 0) & (t.phone_rank < world.trader_phone_share))
+    heard, home = heard[:, rows], t.town[rows]
+    fetches = price[heard] / world.geo.transport_factor[heard, home]
+    best, columns = fetches.argmax(axis=0), np.arange(len(rows))
+    ships = fetches[best, columns] > price[home]
+    market[rows[ships]] = heard[best, columns][ships]
     return market
 
 
