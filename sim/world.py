@@ -63,7 +63,10 @@ HOUSEHOLD_COLUMNS = {
         np.float32,
         "this month: wages, procurement pay, ration subsidy, farm distribution at market value, won",
     ),
-    "income_informal_won": Column(np.float32, "this month: trade, sales, smuggling and remittances, won"),
+    "income_informal_won": Column(
+        np.float32,
+        "this month: trade draws, side work, carriage, grain kept beyond the official distribution, remittances, won",
+    ),
     "usual_formal_income_won": Column(np.float32, "formal income in a usual month (a moving average over a year)"),
 }
 

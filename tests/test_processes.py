@@ -164,6 +164,21 @@ def test_harvest_comes_in_october_and_feeds_farmers_first(world):
     assert np.allclose(world.households.food_kg, 2 * share)  # all of it is kept: it is below a year's need
 
 
+def test_grain_counts_as_income_when_harvested_and_not_again_when_sold(world):
+    farm = np.arange(len(world.households)) % 2 == 0
+    everyone_in_town(world, farm=farm, members=2, food_kg=0.0, won=np.where(farm, 0.0, 50_000.0))
+    set_drivers(world, harvest_mt=20.0, state_economy_index=0.0)  # plenty, and nothing procured
+    world.month = to_month("1995-10")
+    harvest(world)
+    h = world.households
+    harvested = h.food_kg[farm].sum()
+    income = h.income_formal_won + h.income_informal_won
+    assert harvested > 0 and np.allclose(income[farm], h.food_kg[farm] * world.prices[GRAIN][1], rtol=1e-6)
+    sell_retail(world, GRAIN)
+    assert h.food_kg[farm].sum() < harvested and h.won[farm].sum() > 0  # the farms sold grain for cash
+    assert np.array_equal(h.income_formal_won + h.income_informal_won, income)  # and earned nothing more
+
+
 def test_a_trader_with_no_capital_cannot_buy(world):
     everyone_in_town(world, farm=True, members=1, food_kg=10_000.0)
     world.month = to_month("1995-11")

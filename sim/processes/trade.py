@@ -142,8 +142,9 @@ def _pay_sellers(world: World, offers: Offers, fill: np.ndarray, price: np.ndarr
     """Sellers in each town sell `fill` of their offer at `price`: goods out, money in, `foreign_share` of it
     (per town) in foreign cash, as the buyers paid.
 
-    Farmers' sales are informal income; state trading companies keep their revenue to pay for their goods
-    abroad (see `exchange_currency`).
+    Farmers' sales are not income: their grain counted as income when it was harvested (`harvest`), and
+    selling it turns one asset into another. State trading companies keep their revenue to pay for their
+    goods abroad (see `exchange_currency`).
     """
     rate = world.money.won_per_yuan
     if offers.farmers is not None:
@@ -158,7 +159,6 @@ def _pay_sellers(world: World, offers: Offers, fill: np.ndarray, price: np.ndarr
             food_kg=h.food_kg,
             won=h.won,
             yuan=h.yuan,
-            income_informal_won=h.income_informal_won,
         )
     if offers.smugglers is not None:
         s = world.smugglers
@@ -181,7 +181,7 @@ def _pay_sellers(world: World, offers: Offers, fill: np.ndarray, price: np.ndarr
 
 
 @njit(cache=True)
-def _farmers_sell(town, fill, price, foreign_share, won_per_yuan, offer, food_kg, won, yuan, income_informal_won):
+def _farmers_sell(town, fill, price, foreign_share, won_per_yuan, offer, food_kg, won, yuan):
     """`_pay_sellers` for farm households, in one pass."""
     for i in range(len(town)):
         sold = offer[i] * fill[town[i]]
@@ -189,7 +189,6 @@ def _farmers_sell(town, fill, price, foreign_share, won_per_yuan, offer, food_kg
         food_kg[i] -= sold
         won[i] += value * (1.0 - foreign_share[town[i]])
         yuan[i] += value * foreign_share[town[i]] / won_per_yuan
-        income_informal_won[i] += value
 
 
 @njit(cache=True)
