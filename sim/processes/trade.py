@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from sim.core import fmath
-from sim.core.groupby import draw_members, fill_ratio, group_sum, scatter_add
+from sim.core.groupby import fill_ratio, group_sum, scatter_add
 from sim.core.table import AgentTable
 from sim.parameters import Parameters
 from sim.processes.money import pay_by_town, share_in_town, spare_cash_of, won_kept_per_member
@@ -481,22 +481,34 @@ def markets_to_sell_in(world: World, good: int) -> np.ndarray:
     sells there if that is above its own town's price: the price there beats its own plus the carriage,
     which it pays its home town's carriers (`sell_retail`). Phones tell traders what other markets pay,
     so stock goes where it fetches most, as well as coming from where it costs least (`source_wholesale`)."""
-    t, price = world.traders, world.prices[good]
+    t = world.traders
     market = t.town.copy()
-    draws = world.p.shipping_market_draws * len(t)
     residents = np.cumsum(world.residents_per_town)
-    if world.trader_phone_share <= 0 or draws == 0 or residents[-1] <= 0:
+    if world.trader_phone_share <= 0 or world.p.shipping_market_draws == 0 or residents[-1] <= 0:
         return market
-    rng = world.rng(f"shipping_{GOOD_NAMES[good]}")
-    heard = rng.permutation(draw_members(rng, residents, draws)).reshape(-1, len(t))  # drawn sorted: mix them
-    # every trader's draws are made, so that who may ship does not change what the others hear
-    rows = np.flatnonzero(t.active & (t.good == good) & (t.stock > 0) & (t.phone_rank < world.trader_phone_share))
-    heard, home = heard[:, rows], t.town[rows]
-    fetches = price[heard] / world.geo.transport_factor[heard, home]
-    best, columns = fetches.argmax(axis=0), np.arange(len(rows))
-    ships = fetches[best, columns] > price[home]
-    market[rows[ships]] = heard[best, columns][ships]
+    # a draw for every trader, so that who may ship this month does not change what the others hear
+    picks = world.rng(f"shipping_{GOOD_NAMES[good]}").random((len(t), world.p.shipping_market_draws))
+    shipping = np.flatnonzero(t.active & (t.good == good) & (t.stock > 0) & (t.phone_rank < world.trader_phone_share))
+    _best_markets(rows=shipping, picks=picks, cumulative_residents=residents, price=world.prices[good],
+                  transport_factor=world.geo.transport_factor, market=market)  # fmt: skip
     return market
+
+
+@njit(cache=True)
+def _best_markets(rows, picks, cumulative_residents, price, transport_factor, market):
+    """`markets_to_sell_in` for the traders in `rows`, in one pass: each pick (uniform) is a market drawn by
+    its residents; a trader moves to the one whose price over the carriage factor is highest, if that
+    beats its own town's price."""
+    last = len(cumulative_residents) - 1
+    for i in rows:
+        home = market[i]
+        best, fetches_most = home, price[home]
+        for pick in picks[i]:
+            heard = min(np.searchsorted(cumulative_residents, pick * cumulative_residents[-1], side="right"), last)
+            fetches = price[heard] / transport_factor[heard, home]
+            if fetches > fetches_most:
+                best, fetches_most = heard, fetches
+        market[i] = best
 
 
 def sell_retail(world: World, good: int) -> None:
