@@ -29,7 +29,8 @@ capital came to follow the margin (eighth session), its share and the floor were
 kg) and set at 0.2 and 2.4 kg; from there a polishing search of 80 trials of 3 replicates within 0.15 of each
 range (20 minutes) found nothing better than the start (1.117 at 3 replicates, 22 targets; 1.05 at 10). In the
 ninth session the risk of dying and its exponent, then the markets phone traders hear of and the floor, were
-scanned (docs/ODD.md, "The scorecard"); no polishing search was run after them.
+scanned (docs/ODD.md, "The scorecard"); no polishing search was run after them. In the tenth the floor came to be
+set in new won, not in grain at the going price, and was scanned again (docs/ODD.md, "The scorecard").
 """
 
 from __future__ import annotations
@@ -147,11 +148,11 @@ class Parameters:
     import_unit_value_kg_grain: NonNegative = 20.0  # households pay up to this much grain for a unit of imports
     state_shop_spend_share: Share = 0.32857  # share of its cash a household would spend in state shops a month (fitted)
     state_shop_supply_share_of_wages: NonNegative = 0.96695  # state shops' goods per won of full wages (fitted)
-    # Scanned, not fitted (docs/ODD.md 7.4.1): with the floor held for good, 0.5 and more let some runs' prices
-    # run away after 2013. Held for 3 years: 1.2 kg until traders' households put savings into trade where it
-    # pays (eighth session, 2.4), then 2.5 with `shipping_market_draws` (ninth session; 2.4-2.9 scanned)
-    state_spending_floor_kg_per_person_month: NonNegative = 2.5  # kg of grain a person a month, from Dec 2009
-    state_spending_floor_years: NonNegative = 3.0  # years from the redenomination the floor holds
+    # Scanned, not fitted (docs/ODD.md 7.4.1): in new won since the tenth session (2,000-6,000 won for 2-4 years
+    # scanned; until then kg of grain at the national price, 2.5 kg for 3 years, which made each run's price
+    # level after 2012 follow its own noise of 2010-2012)
+    state_spending_floor_won_per_person_month: NonNegative = 4000.0  # new won a person a month, from Dec 2009
+    state_spending_floor_years: NonNegative = 2.0  # years from the redenomination the floor holds
     won_holding_months: NonNegative = 2.92516  # months of food needs kept in won at stable prices (fitted)
     won_flight_per_inflation: NonNegative = 1.85892  # won kept x exp(-this x expected monthly inflation) (fitted)
     expectation_adjustment_per_month: Share = 0.37633  # share of the gap to the year's inflation closed (fitted)

@@ -133,7 +133,7 @@ def test_wages_come_from_the_treasury_and_what_it_lacks_is_issued(world):
 def test_for_its_years_from_the_redenomination_the_state_spends_at_least_its_floor_printing_what_it_lacks(world):
     everyone_in_town(world, won=0.0, members=2)
     h, p, n = world.households, world.p, len(world.households)
-    half_floor = 0.5 * p.state_spending_floor_kg_per_person_month * world.national_price(GRAIN) * 2 * n
+    half_floor = 0.5 * p.state_spending_floor_won_per_person_month * 2 * n
     start = to_month(p.redenomination_date)
     # the month before it, its first month, and the month its years are over; revenue is half the floor
     for month, printed in (

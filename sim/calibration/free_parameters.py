@@ -45,7 +45,7 @@ FREE_PARAMETERS: dict[str, Free] = {
     # money
     "state_shop_spend_share": Free(0.05, 0.5, "how much of their cash households would spend in state shops"),
     "state_shop_supply_share_of_wages": Free(0.2, 1.0, "what state shops have to sell, per won of wages"),
-    "state_spending_floor_kg_per_person_month": Free(0.0, 3.0, "what the state printed after the redenomination"),
+    "state_spending_floor_won_per_person_month": Free(0.0, 8000.0, "what the state printed after the redenomination"),
     "state_spending_floor_years": Free(0.5, 10.0, "how long it printed: the record has prices stable from 2013"),
     "won_holding_months": Free(0.3, 4.0, "how much won households keep at stable prices: not measured"),
     "won_flight_per_inflation": Free(0.0, 20.0, "how fast households leave the won as inflation is expected"),

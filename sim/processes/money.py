@@ -47,19 +47,21 @@ def spend_state_budget(world: World) -> None:
     army, the party and state apparatus, construction), whose pay reaches households in proportion to their
     members, as formal income. The state keeps no reserve: it spends what it takes in, and issues money
     only when that falls short of its wages and procurement, or, for `state_spending_floor_years` from the
-    redenomination, of `state_spending_floor_kg_per_person_month` of grain's worth a person at the
-    national price. Without the floor, prices after 2009 settled where revenue covered the nominal wage
-    bill, with the wage worth 4-5 kg of grain against the record's 2 at most; a floor without end kept
-    prices rising after 2013, when the record has them stable. How much the state printed, and until
-    when, is not documented, so both are free parameters (ODD 7.4.1)."""
+    redenomination, of `state_spending_floor_won_per_person_month` (new won) a person. Without the floor,
+    prices after 2009 settled where revenue covered the nominal wage bill, with the wage worth 4-5 kg of
+    grain against the record's 2 at most; a floor without end kept prices rising after 2013, when the
+    record has them stable. The floor is a sum of money, not a quantity of grain at the going price: a
+    floor that rose with prices printed more wherever prices had run ahead, so each run's price level
+    after 2012 kept its own noise of 2010-2012 (across ten seeds, grain in 2016 spanned a factor of five).
+    How much the state printed, and until when, is not documented, so both are free parameters (ODD
+    7.4.1)."""
     h, m, p = world.households, world.money, world.p
     members = h.members * h.active
     total_members = count_where(h.members, h.active)
     if total_members <= 0:
         return
     if 0 <= world.month - to_month(p.redenomination_date) < 12 * p.state_spending_floor_years:
-        floor_won = p.state_spending_floor_kg_per_person_month * total_members * world.national_price(GRAIN)
-        _issue_what_the_treasury_lacks(world, floor_won)
+        _issue_what_the_treasury_lacks(world, p.state_spending_floor_won_per_person_month * total_members)
     if m.treasury_won <= 0:
         return
     paid = members * (m.treasury_won / total_members)
