@@ -497,7 +497,7 @@ def markets_to_sell_in(world: World, good: int) -> np.ndarray:
 @njit(cache=True)
 def _best_markets(rows, picks, cumulative_residents, price, transport_factor, market):
     """`markets_to_sell_in` for the traders in `rows`, in one pass: each pick (uniform) is a market drawn by
-    its residents; a trader moves to the one whose price over the carriage factor is highest, if that
+    its residents; a trader sells in the one whose price over the carriage factor is highest, if that
     beats its own town's price."""
     last = len(cumulative_residents) - 1
     for i in rows:
