@@ -334,14 +334,20 @@ def source_wholesale(world: World, good: int) -> None:
         orders += demand
         sold += traded
         left -= traded
-    share_in_town(world, paid["carried_won"], paid["carried_yuan"])
-    world.tally.transport_won += (paid["carried_won"] + paid["carried_yuan"] * rate).sum()
+    pay_carriers(world, paid["carried_won"], paid["carried_yuan"])
     goods_value = paid["goods_won"] + paid["goods_yuan"] * rate
     with np.errstate(divide="ignore", invalid="ignore"):
         foreign_share = np.where(goods_value > 0, paid["goods_yuan"] * rate / goods_value, 0.0)
         _pay_sellers(world, offers, np.where(supply > 0, sold / supply, 0.0), price, foreign_share)
     world.book.wholesale_orders[good], world.book.wholesale_sold[good] = orders, sold
     world.tally.add(f"wholesale_{GOOD_NAMES[good]}", bought)
+
+
+def pay_carriers(world: World, won_per_town: np.ndarray, yuan_per_town: np.ndarray) -> None:
+    """Carriage paid by traders, per carriers' town, goes to that town's households (`share_in_town`) and
+    into the month's transport tally, at the going rate."""
+    share_in_town(world, won_per_town, yuan_per_town)
+    world.tally.transport_won += (won_per_town + yuan_per_town * world.money.won_per_yuan).sum()
 
 
 # The traders' side of `source_wholesale`, one pass each over traders.
@@ -619,8 +625,7 @@ def sell_retail(world: World, good: int) -> None:
         carried_won=carried_won,
         carried_yuan=carried_yuan,
     )
-    share_in_town(world, carried_won, carried_yuan)
-    world.tally.transport_won += carried_won.sum() + carried_yuan.sum() * rate
+    pay_carriers(world, carried_won, carried_yuan)
     _pay_sellers(world, producers, sell_fill, price, foreign_share)
     if good == IMPORTS:
         world.ledger.record("import_units", "consumed", -bought)
