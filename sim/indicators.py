@@ -82,6 +82,8 @@ INDICATORS: dict[str, str] = {
     "wage_in_grain_kg": "kg of grain the monthly state wage buys at the national market price",
     "won_trust": "households' trust in the won (1 before the redenomination)",
     "grain_imports_kg": "grain state trading companies brought in from China this month, kg",
+    "carriage_won": "paid to carriers for bringing goods to market this month (yuan at the going rate)",
+    "services_won": "spent by households on local services and crafts this month",
 }
 
 
@@ -224,6 +226,8 @@ def measure(world: World) -> dict[str, float]:
         "wage_in_grain_kg": world.now.wage_won_per_worker_month / grain_price if grain_price > 0 else 0.0,
         "won_trust": world.money.won_trust,
         "grain_imports_kg": ledger.this_month("grain_kg", "legal_imports") * w,
+        "carriage_won": tally.transport_won * w,
+        "services_won": tally.services_won * w,
     }
 
 

@@ -46,6 +46,7 @@ from sim.processes.state import (
     sell_in_state_shops,
 )
 from sim.processes.trade import (
+    buy_local_services,
     excess_demand_step,
     fill_empty_sides,
     markets_to_sell_in,
@@ -231,7 +232,25 @@ def test_traders_with_a_phone_carry_their_stock_to_a_market_that_pays_more_after
     assert t.won[rows[0]] == pytest.approx(100.0 * (100.0 - carriage))  # sold at town 2's price, less carriage
     assert t.won[rows[1]] == pytest.approx(100.0 * 50.0)
     assert world.tally.transport_won == pytest.approx(100.0 * carriage)  # paid to town 1's carriers
+    assert measure(world)["carriage_won"] == pytest.approx(100.0 * carriage * world.weight)
     assert holdings(world)["won"] == pytest.approx(won_before)
+
+
+def test_households_spend_on_services_that_their_towns_side_workers_earn():
+    # Town 1: ten households with 1,000 won, half of them doing side work. Town 2: nobody does side work, so
+    # its households have nothing to buy and keep their cash.
+    world = hand_built_world(households=20, towns=3, side_work_share=0.5, services_spend_share=0.1)
+    everyone_in_town(world, town=1 + (np.arange(20) >= 10), won=1000.0)
+    h = world.households
+    h.side_work_rank = np.where(np.arange(20) < 5, 0.2, 0.9)
+    world.tolerance = 1.0
+    buy_local_services(world)
+    assert h.won[:5] == pytest.approx(900.0 + 10 * 100.0 / 5)  # spent 100, earned a fifth of the town's 1,000
+    assert h.won[5:10] == pytest.approx(900.0)
+    assert h.won[10:] == pytest.approx(1000.0)
+    assert h.income_informal_won[:5] == pytest.approx(200.0)
+    assert measure(world)["services_won"] == pytest.approx(1000.0 * world.weight)
+    assert holdings(world)["won"] == pytest.approx(20 * 1000.0)
 
 
 def test_higher_border_enforcement_means_more_seizures():
