@@ -232,7 +232,8 @@ def measure(world: World) -> dict[str, float]:
 
 
 def market_snapshot(world: World) -> dict[str, np.ndarray]:
-    """Per-town state for the month: prices, traders, stalls and whether the market is open."""
+    """Per-town state for the month: prices, what was asked for and offered, what traders sold and how much
+    of it traders from other towns carried in, traders, stalls and whether the market is open."""
     t = world.traders
     return {
         "town": np.arange(world.n_towns),
@@ -242,6 +243,8 @@ def market_snapshot(world: World) -> dict[str, np.ndarray]:
         "import_price_won_per_unit": world.prices[IMPORTS].copy(),
         "grain_demand_kg": world.book.demand[GRAIN] * world.weight,
         "grain_supply_kg": world.book.supply[GRAIN] * world.weight,
+        "grain_sold_by_traders_kg": world.book.traders_sold[GRAIN] * world.weight,
+        "grain_carried_in_kg": world.book.carried_in[GRAIN] * world.weight,
         "traders": group_count(t.town[t.active], world.n_towns) * world.weight,
         "stalls": group_count(t.town[t.active & t.stall], world.n_towns) * world.weight,
         "market_open": world.market_open(),

@@ -156,12 +156,14 @@ class MarketBook:
     cheapest_with_phone: np.ndarray  # cheapest delivered wholesale price of any source with goods
     wholesale_orders: np.ndarray  # traders' orders at each source town
     wholesale_sold: np.ndarray  # what they got there
+    traders_sold: np.ndarray  # what traders sold at retail in each town
+    carried_in: np.ndarray  # of it, what traders from other towns carried in
 
     @classmethod
     def empty(cls, n_towns: int) -> MarketBook:
         shape = (len(GOODS), n_towns)
         return cls(np.zeros(shape), np.zeros(shape), np.full(shape, np.inf), np.full(shape, np.inf), np.zeros(shape),
-                   np.zeros(shape))  # fmt: skip
+                   np.zeros(shape), np.zeros(shape), np.zeros(shape))  # fmt: skip
 
 
 @dataclass(slots=True)

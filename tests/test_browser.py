@@ -163,7 +163,7 @@ def test_inspecting_a_town_shows_its_figures(page):
     press_step(page, 0)
     page.locator(".v-select", has_text="Inspect a town").click()
     page.get_by_role("option").first.click()  # the largest town, the capital
-    for figure in ("Grain price:", "Traders:", "Stalls:", "Households:"):
+    for figure in ("Grain price:", "Traders:", "Stalls:", "Households:", "Grain sold by traders:"):
         page.get_by_text(figure).first.wait_for(timeout=10_000)
     assert "won/kg" in page.get_by_text("Grain price:").first.inner_text()
     page.screenshot(path=SCREENSHOTS / "browser_town_inspected.png", full_page=True)

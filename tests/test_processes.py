@@ -8,7 +8,7 @@ from worlds import everyone_in_town, hand_built_world, set_drivers
 from sim.accounting import check_accounts, holdings
 from sim.core.groupby import SortedGroups
 from sim.core.schedule import to_month
-from sim.indicators import measure
+from sim.indicators import market_snapshot, measure
 from sim.processes.books import open_books
 from sim.processes.border import (
     _draw_near_border,
@@ -233,6 +233,9 @@ def test_traders_with_a_phone_carry_their_stock_to_a_market_that_pays_more_after
     assert t.won[rows[1]] == pytest.approx(100.0 * 50.0)
     assert world.tally.transport_won == pytest.approx(100.0 * carriage)  # paid to town 1's carriers
     assert measure(world)["carriage_won"] == pytest.approx(100.0 * carriage * world.weight)
+    towns = market_snapshot(world)
+    assert towns["grain_sold_by_traders_kg"] == pytest.approx(np.array([0.0, 100.0, 100.0]) * world.weight)
+    assert towns["grain_carried_in_kg"] == pytest.approx(np.array([0.0, 0.0, 100.0]) * world.weight)
     assert holdings(world)["won"] == pytest.approx(won_before)
 
 

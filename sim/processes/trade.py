@@ -626,6 +626,10 @@ def sell_retail(world: World, good: int) -> None:
         carried_yuan=carried_yuan,
     )
     pay_carriers(world, carried_won, carried_yuan)
+    sold = trader_offer * sell_fill[market]
+    from_elsewhere = market != t.town
+    world.book.traders_sold[good] = group_sum(sold, market, world.n_towns)
+    world.book.carried_in[good] = group_sum(sold[from_elsewhere], market[from_elsewhere], world.n_towns)
     _pay_sellers(world, producers, sell_fill, price, foreign_share)
     if good == IMPORTS:
         world.ledger.record("import_units", "consumed", -bought)

@@ -166,6 +166,8 @@ def town_figures(model: JangmadangModel, town: int) -> dict[str, str]:
     world, towns = model.world, market_snapshot(model.world)
     official = towns["market_open"][town] and towns["stalls"][town] >= model.p.min_stalls_per_market
     where = "on the border" if world.geo.border[town] else f"{world.geo.y[town]} cells from the border"
+    sold = towns["grain_sold_by_traders_kg"][town]
+    carried_in = towns["grain_carried_in_kg"][town] / sold if sold > 0 else 0.0
     return {
         "Town": f"{town} ({where})",
         "Households": f"{world.residents_per_town[town] * world.weight:,.0f}",
@@ -173,6 +175,7 @@ def town_figures(model: JangmadangModel, town: int) -> dict[str, str]:
         "Imported goods": f"{towns['import_price_won_per_unit'][town]:,.0f} won/unit",
         "Traders": f"{towns['traders'][town]:,.0f}",
         "Stalls": f"{towns['stalls'][town]:,.0f}",
+        "Grain sold by traders": f"{sold:,.0f} kg this month, {carried_in:.0%} carried in from other towns",
         "Market": "official market"
         if official
         else ("open" if towns["market_open"][town] else "closed by a crackdown"),
