@@ -608,6 +608,7 @@ def sell_retail(world: World, good: int) -> None:
         foreign_share = np.where(paid_value > 0, world.town_sum(h, paid_foreign) / paid_value, 0.0)
     sell_fill = fill_ratio(supply, demand)
     carried_won, carried_yuan = np.zeros(world.n_towns), np.zeros(world.n_towns)
+    sold_here, carried_in = np.zeros(world.n_towns), np.zeros(world.n_towns)
     _traders_sell(
         market=market,
         home=t.town,
@@ -624,12 +625,11 @@ def sell_retail(world: World, good: int) -> None:
         sold_units=t.sold_units,
         carried_won=carried_won,
         carried_yuan=carried_yuan,
+        sold_here=sold_here,
+        carried_in=carried_in,
     )
     pay_carriers(world, carried_won, carried_yuan)
-    sold = trader_offer * sell_fill[market]
-    from_elsewhere = market != t.town
-    world.book.traders_sold[good] = group_sum(sold, market, world.n_towns)
-    world.book.carried_in[good] = group_sum(sold[from_elsewhere], market[from_elsewhere], world.n_towns)
+    world.book.traders_sold[good], world.book.carried_in[good] = sold_here, carried_in
     _pay_sellers(world, producers, sell_fill, price, foreign_share)
     if good == IMPORTS:
         world.ledger.record("import_units", "consumed", -bought)
@@ -680,9 +680,10 @@ def _trader_offers(active, good_of, good, stock, town, open_share, offer):
 
 @njit(cache=True)
 def _traders_sell(market, home, fill, price, carriage, foreign_share, won_per_yuan, offer, stock, won, yuan,
-                  sales_won, sold_units, carried_won, carried_yuan):  # fmt: skip
+                  sales_won, sold_units, carried_won, carried_yuan, sold_here, carried_in):  # fmt: skip
     """Each trader sells `fill` of its offer in its market, paid `foreign_share` in yuan as that market's
-    buyers paid; `carriage` a unit sold goes to the carriers of its home town, in the same currencies."""
+    buyers paid; `carriage` a unit sold goes to the carriers of its home town, in the same currencies. Sums
+    per market what traders sold there (`sold_here`) and what of it came from other towns (`carried_in`)."""
     for i in range(len(market)):
         sold = offer[i] * fill[market[i]]
         share = foreign_share[market[i]]
@@ -695,6 +696,8 @@ def _traders_sell(market, home, fill, price, carriage, foreign_share, won_per_yu
         carried_yuan[home[i]] += carried * share / won_per_yuan
         sales_won[i] += kept
         sold_units[i] += sold
+        sold_here[market[i]] += sold
+        carried_in[market[i]] += sold * (market[i] != home[i])
 
 
 # The households' side of `sell_retail`, one pass over households each: the orders (filled into
