@@ -226,7 +226,7 @@ def measure(world: World) -> dict[str, float]:
         "wage_in_grain_kg": world.now.wage_won_per_worker_month / grain_price if grain_price > 0 else 0.0,
         "won_trust": world.money.won_trust,
         "grain_imports_kg": ledger.this_month("grain_kg", "legal_imports") * w,
-        "carriage_won": tally.transport_won * w,
+        "carriage_won": tally.carriage_won * w,
         "services_won": tally.services_won * w,
     }
 

@@ -176,7 +176,7 @@ class Tally:
     money_issued_won: float = 0.0  # new money the state issued to cover what its revenue did not
     state_revenue_won: float = 0.0  # shops, rations, fees, fines, loyalty payments, state trade
     state_spending_won: float = 0.0  # wages and procurement
-    transport_won: float = 0.0  # paid to carriers
+    carriage_won: float = 0.0  # paid to carriers (yuan at the going rate)
     services_won: float = 0.0  # spent on local services and crafts
     remittances_yuan: float = 0.0  # sent by defectors, before broker fees
     fx_traded_yuan: float = 0.0  # changed for won on the currency market

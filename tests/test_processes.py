@@ -231,7 +231,7 @@ def test_traders_with_a_phone_carry_their_stock_to_a_market_that_pays_more_after
     carriage = 50.0 * (world.geo.transport_factor[2, 1] - 1.0)
     assert t.won[rows[0]] == pytest.approx(100.0 * (100.0 - carriage))  # sold at town 2's price, less carriage
     assert t.won[rows[1]] == pytest.approx(100.0 * 50.0)
-    assert world.tally.transport_won == pytest.approx(100.0 * carriage)  # paid to town 1's carriers
+    assert world.tally.carriage_won == pytest.approx(100.0 * carriage)  # paid to town 1's carriers
     assert measure(world)["carriage_won"] == pytest.approx(100.0 * carriage * world.weight)
     towns = market_snapshot(world)
     assert towns["grain_sold_by_traders_kg"] == pytest.approx(np.array([0.0, 100.0, 100.0]) * world.weight)

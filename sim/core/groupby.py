@@ -84,6 +84,14 @@ def draw_members(rng: np.random.Generator, cumulative_weights: np.ndarray, count
 
 
 @njit(cache=True)
+def pick_member(cumulative_weights: np.ndarray, uniform: float) -> int:
+    """The row a `uniform` draw in [0, 1) picks, with probability proportional to the rows' weights, given
+    their running total: `draw_members` for one draw, for compiled loops."""
+    total = cumulative_weights[-1]
+    return min(np.searchsorted(cumulative_weights, uniform * total, side="right"), len(cumulative_weights) - 1)
+
+
+@njit(cache=True)
 def scatter_add(target: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
     """target[rows] += values, adding repeated rows once each time (like `np.add.at`, many times faster)."""
     for i in range(len(rows)):

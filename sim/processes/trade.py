@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from sim.core import fmath
-from sim.core.groupby import fill_ratio, group_sum, scatter_add
+from sim.core.groupby import fill_ratio, group_sum, pick_member, scatter_add
 from sim.core.table import AgentTable
 from sim.parameters import Parameters
 from sim.processes.money import pay_by_town, share_in_town, spare_cash_of, won_kept_per_member
@@ -347,7 +347,7 @@ def pay_carriers(world: World, won_per_town: np.ndarray, yuan_per_town: np.ndarr
     """Carriage paid by traders, per carriers' town, goes to that town's households (`share_in_town`) and
     into the month's transport tally, at the going rate."""
     share_in_town(world, won_per_town, yuan_per_town)
-    world.tally.transport_won += (won_per_town + yuan_per_town * world.money.won_per_yuan).sum()
+    world.tally.carriage_won += (won_per_town + yuan_per_town * world.money.won_per_yuan).sum()
 
 
 # The traders' side of `source_wholesale`, one pass each over traders.
@@ -375,12 +375,11 @@ def _restock_orders(rows, phone_rank, phone_share, town, cum_phone, cum_local, k
         if phone_rank[i] < phone_share:
             row = cum_phone[town[i]]
             if row[-1] > 0.0:
-                chosen = min(np.searchsorted(row, pick[j] * row[-1], side="right"), len(row) - 1)
+                chosen = pick_member(row, pick[j])
         else:
             row = cum_local[town[i]]
             if row[-1] > 0.0:
-                k = min(np.searchsorted(row, pick[j] * row[-1], side="right"), len(row) - 1)
-                chosen = known_without_phone[town[i], k]
+                chosen = known_without_phone[town[i], pick_member(row, pick[j])]
         if chosen < 0:
             source[i], unit_cost[i], wanted[i] = 0, 0.0, 0.0
             continue
@@ -505,12 +504,11 @@ def _best_markets(rows, picks, cumulative_residents, price, transport_factor, ma
     """`markets_to_sell_in` for the traders in `rows`, in one pass: each pick (uniform) is a market drawn by
     its residents; a trader sells in the one whose price over the carriage factor is highest, if that
     beats its own town's price."""
-    last = len(cumulative_residents) - 1
     for i in rows:
         home = market[i]
         best, fetches_most = home, price[home]
         for pick in picks[i]:
-            heard = min(np.searchsorted(cumulative_residents, pick * cumulative_residents[-1], side="right"), last)
+            heard = pick_member(cumulative_residents, pick)
             fetches = price[heard] / transport_factor[heard, home]
             if fetches > fetches_most:
                 best, fetches_most = heard, fetches
