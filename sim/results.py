@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from pandas.api.typing import SeriesGroupBy
 
 IDENTITY = ("scenario", "run_id", "replicate", "seed")
 
@@ -45,8 +47,11 @@ def varied(frame: pd.DataFrame) -> list[str]:
 
 def band(frame: pd.DataFrame, column: str, by: list[str] | None = None, level: float = 0.9) -> pd.DataFrame:
     """Per date (and group): the mean over replicates, the central `level` band, and the number of runs."""
-    keys = [*(by or []), "date"]
-    grouped = frame.groupby(keys)[column]
+    return _over_runs(frame.groupby([*(by or []), "date"])[column], level)
+
+
+def _over_runs(grouped: SeriesGroupBy, level: float) -> pd.DataFrame:
+    """Per group: the mean over its runs, the central `level` band, and the number of runs."""
     tail = (1.0 - level) / 2
     summary = pd.DataFrame(
         {
@@ -68,6 +73,23 @@ def between(frame: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     """The rows dated from `start` to `end` inclusive ('YYYY' or 'YYYY-MM')."""
     last = pd.Period(end, freq="M" if "-" in end else "Y").end_time
     return frame[(frame["date"] >= pd.Timestamp(start)) & (frame["date"] <= last)]
+
+
+def by_calendar_month(
+    frame: pd.DataFrame, column: str, start: str, end: str, log_change: bool = False, level: float = 0.9
+) -> pd.DataFrame:
+    """The season of an output: each run's mean of `column` in each calendar month from `start` to `end`
+    ('YYYY' or 'YYYY-MM'), then per month (1-12) the mean over runs, the central `level` band and the
+    number of runs. With `log_change`, the month's change of the log of `column` (for a price: how much it
+    rose that month), taken within each run, so that one run's last month never meets the next's first."""
+    runs = list(frame.columns[: list(frame.columns).index("date")])  # identity columns and varied settings
+    ordered = frame.sort_values([*runs, "date"])
+    value = ordered[column]
+    if log_change:
+        value = np.log(value.where(value > 0)).groupby([ordered[c] for c in runs], dropna=False).diff()
+    months = between(ordered.assign(value=value, month=ordered["date"].dt.month), start, end)
+    per_run = months.groupby([*runs, "month"], dropna=False)["value"].mean()
+    return _over_runs(per_run.groupby("month"), level)
 
 
 def paired_difference(scenario: pd.DataFrame, baseline: pd.DataFrame, column: str, start: str, end: str) -> dict:

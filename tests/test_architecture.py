@@ -122,3 +122,19 @@ def test_a_hand_built_world_runs_a_process_without_a_model():
     world = hand_built_world()
     assert not hasattr(world, "model")
     assert world.households.n_active == 30 and world.residents_per_town.tolist() == [10.0, 10.0, 10.0]
+
+
+def test_the_season_of_an_output_is_taken_run_by_run_and_month_by_month():
+    dates = pd.date_range("2012-01-01", "2014-12-01", freq="MS")
+    runs = []
+    for replicate, rise in enumerate((0.1, 0.3)):  # each run's price rises in July by its own amount
+        price = 100.0 * np.exp(np.cumsum(np.where(dates.month == 7, rise, 0.0)))
+        runs.append(pd.DataFrame({"scenario": "s", "run_id": f"r{replicate}", "replicate": replicate, "seed": replicate,
+                                  "date": dates, "price": price}))  # fmt: skip
+    frame = pd.concat(runs[::-1])  # runs out of order: the changes are still taken within each run
+    season = results.by_calendar_month(frame, "price", "2012", "2014", log_change=True).set_index("month")
+    assert season.loc[7, "mean"] == pytest.approx(0.2) and season.loc[7, "runs"] == 2
+    assert season.loc[7, "low"] == pytest.approx(0.11) and season.loc[7, "high"] == pytest.approx(0.29)
+    assert season.drop(index=7)["mean"].abs().max() == pytest.approx(0.0)  # January never meets the other run
+    levels = results.by_calendar_month(frame, "price", "2013-01", "2013-12").set_index("month")
+    assert levels.loc[6, "mean"] == pytest.approx(100.0 * (np.exp(0.1) + np.exp(0.3)) / 2)
