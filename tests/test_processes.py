@@ -9,7 +9,7 @@ from sim.accounting import check_accounts, holdings
 from sim.core.groupby import SortedGroups
 from sim.core.schedule import to_month
 from sim.indicators import market_snapshot, measure
-from sim.processes.books import open_books
+from sim.processes.books import close_books, open_books
 from sim.processes.border import (
     _draw_near_border,
     deliver_remittances,
@@ -34,6 +34,7 @@ from sim.processes.money import (
     foreign_share_of_savings,
     form_expectations,
     redenominate_currency,
+    share_in_town,
     spend_state_budget,
     won_kept_per_member,
 )
@@ -178,6 +179,30 @@ def test_grain_counts_as_income_when_harvested_and_not_again_when_sold(world):
     sell_retail(world, GRAIN)
     assert h.food_kg[farm].sum() < harvested and h.won[farm].sum() > 0  # the farms sold grain for cash
     assert np.array_equal(h.income_formal_won + h.income_informal_won, income)  # and earned nothing more
+
+
+def test_the_cash_income_share_leaves_out_the_grain_households_got_in_kind(world):
+    farm = np.arange(len(world.households)) % 2 == 0
+    everyone_in_town(world, farm=farm, members=2, food_kg=0.0, won=1_000.0, pds_priority=0.0)
+    set_drivers(world, harvest_mt=20.0, state_economy_index=0.5, pds_coverage=1.0, ration_g_per_person_day=400.0)
+    world.month = to_month("2005-10")
+    h = world.households
+    harvest(world)  # farms: the official distribution (formal) and grain kept beyond it (informal), in kind;
+    procurement_pay = h.won[farm].sum() - 1_000.0 * farm.sum()  # and the state's pay for the rest, in cash
+    distribute_rations(world)  # others: the rations' worth beyond their price (formal), in kind
+    in_kind_informal = h.income_informal_won.sum()
+    in_kind_formal = h.income_formal_won.sum() - procurement_pay
+    side_work = np.where(world.residents_per_town > 0, 3.0e6, 0.0)  # to the town where everyone lives
+    share_in_town(world, side_work)  # informal, in cash
+    close_books(world)
+    indicators = measure(world)
+    assert procurement_pay > 0 and in_kind_formal > 0 and in_kind_informal > 0
+    assert world.tally.in_kind_formal_won == pytest.approx(in_kind_formal)
+    assert world.tally.in_kind_informal_won == pytest.approx(in_kind_informal)
+    paid = side_work.sum()
+    assert indicators["informal_cash_income_share"] == pytest.approx(paid / (paid + procurement_pay))
+    total = h.income_formal_won.sum() + h.income_informal_won.sum()
+    assert indicators["informal_income_share"] == pytest.approx((in_kind_informal + paid) / total)
 
 
 def test_a_trader_with_no_capital_cannot_buy(world):

@@ -22,10 +22,12 @@ def open_books(world: World) -> None:
 
 
 def close_books(world: World) -> None:
-    """The month's books close: the households' formal and informal incomes join the last months' window,
-    from which the informal income share is measured, and each household's usual formal income moves a
-    twelfth of the way to this month's (so a farm household's harvest counts for the whole year)."""
-    h = world.households
+    """The month's books close: the households' formal and informal incomes, and what of each came in kind,
+    join the last months' window, from which the informal income share is measured, and each household's
+    usual formal income moves a twelfth of the way to this month's (so a farm household's harvest counts
+    for the whole year)."""
+    h, tally = world.households, world.tally
     h.usual_formal_income_won += (h.income_formal_won - h.usual_formal_income_won) / INCOME_MONTHS
-    month = [[h.income_formal_won.sum(dtype=np.float64), h.income_informal_won.sum(dtype=np.float64)]]
+    formal, informal = h.income_formal_won.sum(dtype=np.float64), h.income_informal_won.sum(dtype=np.float64)
+    month = [[formal, informal, tally.in_kind_formal_won, tally.in_kind_informal_won]]
     world.incomes = np.concatenate([world.incomes, month])[-INCOME_MONTHS:]

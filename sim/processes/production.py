@@ -28,7 +28,7 @@ def harvest(world: World) -> None:
     farm_persons_real = count_where(h.members, h.active & h.farm) * world.weight
     if farm_persons_real <= 0:
         return
-    kept_total, procured_total = _share_harvest(
+    kept_total, procured_total, official_won, diverted_won = _share_harvest(
         town=h.town,
         active=h.active,
         farm=h.farm,
@@ -45,6 +45,8 @@ def harvest(world: World) -> None:
         income_informal_won=h.income_informal_won,
     )
     world.ledger.record("grain_kg", "harvest", kept_total)
+    world.tally.in_kind_formal_won += official_won
+    world.tally.in_kind_informal_won += diverted_won
     pay_from_treasury(world, procured_total * world.now.procurement_price_won_per_kg)
 
 
@@ -52,8 +54,9 @@ def harvest(world: World) -> None:
 def _share_harvest(town, active, farm, members, grain_price, gross_kg_per_member, year_need_kg_per_member,
                    retention, official_share, procurement_price, food_kg, won, income_formal_won,
                    income_informal_won):  # fmt: skip
-    """`harvest` for every farm household in one pass; returns the grain kept and procured."""
-    kept_total = procured_total = 0.0
+    """`harvest` for every farm household in one pass; returns the grain kept and procured, and the worth of
+    the official distribution and of what was kept beyond it."""
+    kept_total = procured_total = official_won = diverted_won = 0.0
     for i in range(len(town)):
         farm_members = members[i] * (active[i] & farm[i])
         gross = farm_members * gross_kg_per_member
@@ -62,8 +65,12 @@ def _share_harvest(town, active, farm, members, grain_price, gross_kg_per_member
         procured = gross - kept
         food_kg[i] += kept
         won[i] += procured * procurement_price
-        income_formal_won[i] += official * grain_price[town[i]] + procured * procurement_price
-        income_informal_won[i] += (kept - official) * grain_price[town[i]]
+        official_worth = official * grain_price[town[i]]
+        diverted_worth = (kept - official) * grain_price[town[i]]
+        income_formal_won[i] += official_worth + procured * procurement_price
+        income_informal_won[i] += diverted_worth
         kept_total += kept
         procured_total += procured
-    return kept_total, procured_total
+        official_won += official_worth
+        diverted_won += diverted_worth
+    return kept_total, procured_total, official_won, diverted_won

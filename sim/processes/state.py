@@ -47,7 +47,7 @@ def distribute_rations(world: World) -> None:
     beyond what was paid counts as formal income.
     """
     h, now = world.households, world.now
-    rations_kg, paid_won = _serve_rations(
+    rations_kg, paid_won, worth_won = _serve_rations(
         active=h.active,
         farm=h.farm,
         priority=h.pds_priority,
@@ -62,14 +62,16 @@ def distribute_rations(world: World) -> None:
         income_formal_won=h.income_formal_won,
     )
     world.ledger.record("grain_kg", "rations", rations_kg)
+    world.tally.in_kind_formal_won += worth_won
     to_treasury(world, paid_won)
 
 
 @njit(cache=True)
 def _serve_rations(active, farm, priority, coverage, members, ration_kg_per_member, state_price, town, grain_price,
                    food_kg, won, income_formal_won):  # fmt: skip
-    """`distribute_rations` in one pass; returns the grain handed out and the won paid for it."""
-    total_kg = total_won = 0.0
+    """`distribute_rations` in one pass; returns the grain handed out, the won paid for it and its worth beyond
+    that at the market's price."""
+    total_kg = total_won = total_worth = 0.0
     for i in range(len(active)):
         worth_it = grain_price[town[i]] > state_price
         entitled = members[i] * ration_kg_per_member * (active[i] & ~farm[i] & (priority[i] < coverage) & worth_it)
@@ -77,10 +79,12 @@ def _serve_rations(active, farm, priority, coverage, members, ration_kg_per_memb
         paid = ration_kg * state_price
         won[i] -= paid
         food_kg[i] += ration_kg
-        income_formal_won[i] += ration_kg * (grain_price[town[i]] - state_price)
+        worth = ration_kg * (grain_price[town[i]] - state_price)
+        income_formal_won[i] += worth
         total_kg += ration_kg
         total_won += paid
-    return total_kg, total_won
+        total_worth += worth
+    return total_kg, total_won, total_worth
 
 
 def deliver_food_aid(world: World) -> None:
