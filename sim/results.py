@@ -81,7 +81,11 @@ def by_calendar_month(
     """The season of an output: each run's mean of `column` in each calendar month from `start` to `end`
     ('YYYY' or 'YYYY-MM'), then per month (1-12) the mean over runs, the central `level` band and the
     number of runs. With `log_change`, the month's change of the log of `column` (for a price: how much it
-    rose that month), taken within each run, so that one run's last month never meets the next's first."""
+    rose that month), taken within each run, so that one run's last month never meets the next's first.
+    Runs are told apart by the columns before `date` (`load` puts them there); a frame without any, such
+    as `JangmadangModel.timeseries()`, is one run."""
+    if frame.columns[0] == "date":
+        frame = frame.assign(run=0)[["run", *frame.columns]]
     runs = list(frame.columns[: list(frame.columns).index("date")])  # identity columns and varied settings
     ordered = frame.sort_values([*runs, "date"])
     value = ordered[column]

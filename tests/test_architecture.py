@@ -138,3 +138,6 @@ def test_the_season_of_an_output_is_taken_run_by_run_and_month_by_month():
     assert season.drop(index=7)["mean"].abs().max() == pytest.approx(0.0)  # January never meets the other run
     levels = results.by_calendar_month(frame, "price", "2013-01", "2013-12").set_index("month")
     assert levels.loc[6, "mean"] == pytest.approx(100.0 * (np.exp(0.1) + np.exp(0.3)) / 2)
+    one_run = runs[0][["date", "price"]]  # as a model's own series has it: no columns before the date
+    alone = results.by_calendar_month(one_run, "price", "2012", "2014", log_change=True).set_index("month")
+    assert alone.loc[7, "mean"] == pytest.approx(0.1) and alone.loc[7, "runs"] == 1
