@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from pandas.api.typing import SeriesGroupBy
+
+from sim.core import fmath
 
 IDENTITY = ("scenario", "run_id", "replicate", "seed")
 
@@ -90,7 +91,8 @@ def by_calendar_month(
     ordered = frame.sort_values([*runs, "date"])
     value = ordered[column]
     if log_change:
-        value = np.log(value.where(value > 0)).groupby([ordered[c] for c in runs], dropna=False).diff()
+        logged = pd.Series(fmath.log(value.where(value > 0).to_numpy(float)), index=value.index)
+        value = logged.groupby([ordered[c] for c in runs], dropna=False).diff()
     months = between(ordered.assign(value=value, month=ordered["date"].dt.month), start, end)
     per_run = months.groupby([*runs, "month"], dropna=False)["value"].mean()
     return _over_runs(per_run.groupby("month"), level)
