@@ -124,7 +124,11 @@ class Parameters:
     farm_sale_share_per_month: Share = 0.08534  # share of their spare grain farmers bring to market (fitted)
     farm_price_elasticity: NonNegative = 2.0  # farmers hold back grain where it sells below the national price
     # (scanned, not fitted: 0, 0.5, 1 and 2 at 10 replicates, 2 with the smallest summed miss; docs/ODD.md)
-    harvest_month: CalendarMonth = 10  # October
+    harvest_month: CalendarMonth = 10  # October: the main season's rice and maize
+    early_harvest_month: CalendarMonth = 6  # June: winter wheat and barley, spring potatoes (FAO GIEWS: June-July)
+    early_harvest_share: Share = 0.12  # of a crop year's harvest that comes in its early_harvest_month: wheat and
+    # barley ~6% (RDA: 0.28 of 4.78 Mt in 2024), potatoes ~11%, part of them in spring; paddy and maize ~80% (FAO
+    # GIEWS 2017/18). The middle of 6-17%, not fitted (docs/ODD.md, "The mechanisms", twelfth session)
     birth_rate_per_person_year: NonNegative = 0.0175  # with deaths, ~0.85%/yr growth (2008 census)
     death_rate_per_person_year: NonNegative = 0.009  # background mortality
     hunger_months_before_deaths: Months = 2  # months of hunger before famine deaths begin (fitted)
@@ -292,6 +296,8 @@ class Parameters:
             raise ParameterError({"market_towns": "more market towns than grid cells"})
         if to_month(self.end) < to_month(self.start):
             raise ParameterError({"end": f"{self.end} is before start {self.start}"})
+        if self.early_harvest_month == self.harvest_month:
+            raise ParameterError({"early_harvest_month": f"the month of the main harvest ({self.harvest_month})"})
 
     def as_kwargs(self) -> dict[str, Any]:
         """Every parameter by name, as keyword arguments for `JangmadangModel`."""

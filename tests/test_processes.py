@@ -5,10 +5,12 @@ import pytest
 from conftest import small_model
 from worlds import everyone_in_town, hand_built_world, set_drivers
 
+from sim import Parameters
 from sim.accounting import check_accounts, holdings
 from sim.core.groupby import SortedGroups
 from sim.core.schedule import to_month
 from sim.indicators import market_snapshot, measure
+from sim.parameters import ParameterError
 from sim.processes.books import close_books, open_books
 from sim.processes.border import (
     _draw_near_border,
@@ -161,9 +163,32 @@ def test_harvest_comes_in_october_and_feeds_farmers_first(world):
     assert world.households.food_kg.sum() == 0.0
     world.month = to_month("1995-10")
     harvest(world)
-    food = 0.001e9 * (1 - world.p.harvest_non_food_share)  # seed, feed and losses are not eaten
-    share = food / (2 * len(world.households) * world.weight)  # each member's share of the harvest
+    main_season = 0.001e9 * (1 - world.p.early_harvest_share) * (1 - world.p.harvest_non_food_share)  # eaten
+    share = main_season / (2 * len(world.households) * world.weight)  # each member's share of the harvest
     assert np.allclose(world.households.food_kg, 2 * share)  # all of it is kept: it is below a year's need
+
+
+def test_the_early_crops_come_in_june_as_the_rest_of_the_last_octobers_crop_year():
+    world = hand_built_world(
+        harvest_mt={1990: 4.0, "1995-10": 2.0, "1996-03": 9.0}, early_harvest_share=0.25, state_economy_index=0.0
+    )
+    everyone_in_town(world, farm=True, members=2, food_kg=0.0)
+    gross_kg = {}
+    for month in ("1995-10", "1996-06", "1996-10"):
+        world.month = to_month(month)
+        read_drivers(world)
+        before = holdings(world)["grain_kg"]
+        harvest(world)
+        gross_kg[month] = (holdings(world)["grain_kg"] - before) * world.weight / (1 - world.p.harvest_non_food_share)
+    # the 1995/96 crop year's 2.0 Mt: three quarters in October 1995, a quarter in June 1996 (not the figure in
+    # force in June, the next crop year's, nor the last one's)
+    assert gross_kg["1995-10"] == pytest.approx(0.75 * 2.0e9) and gross_kg["1996-06"] == pytest.approx(0.25 * 2.0e9)
+    assert gross_kg["1996-10"] == pytest.approx(0.75 * 9.0e9)
+
+
+def test_the_early_harvest_cannot_share_the_main_harvests_month():
+    with pytest.raises(ParameterError, match="early_harvest_month"):
+        Parameters.build(early_harvest_month=10)
 
 
 def test_grain_counts_as_income_when_harvested_and_not_again_when_sold(world):
