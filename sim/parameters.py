@@ -297,7 +297,7 @@ class Parameters:
         if to_month(self.end) < to_month(self.start):
             raise ParameterError({"end": f"{self.end} is before start {self.start}"})
         if self.early_harvest_month == self.harvest_month:
-            raise ParameterError({"early_harvest_month": f"the month of the main harvest ({self.harvest_month})"})
+            raise ParameterError({"early_harvest_month": f"must differ from harvest_month ({self.harvest_month})"})
 
     def as_kwargs(self) -> dict[str, Any]:
         """Every parameter by name, as keyword arguments for `JangmadangModel`."""

@@ -187,7 +187,7 @@ def test_the_early_crops_come_in_june_as_the_rest_of_the_last_octobers_crop_year
 
 
 def test_the_early_harvest_cannot_share_the_main_harvests_month():
-    with pytest.raises(ParameterError, match="early_harvest_month"):
+    with pytest.raises(ParameterError, match="early_harvest_month: must differ from harvest_month"):
         Parameters.build(early_harvest_month=10)
 
 
