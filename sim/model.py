@@ -189,11 +189,11 @@ class JangmadangModel(mesa.Model):
         read_drivers(w)
         redenominate_currency(w)
         open_books(w)
-        # Rations and wages
+        # Rations, state shops and wages: the month's takings are in the treasury before the wages are paid
         distribute_rations(w)
         deliver_food_aid(w)
-        pay_wages(w)
         sell_in_state_shops(w)
+        pay_wages(w)
         # Production, and the rest of the state's budget spent
         harvest(w)
         spend_state_budget(w)

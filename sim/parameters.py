@@ -132,7 +132,7 @@ class Parameters:
     birth_rate_per_person_year: NonNegative = 0.0175  # with deaths, ~0.85%/yr growth (2008 census)
     death_rate_per_person_year: NonNegative = 0.009  # background mortality
     hunger_months_before_deaths: Months = 2  # months of hunger before famine deaths begin (fitted)
-    famine_death_rate_per_month: Share = 0.0045  # monthly death risk of a member at zero grain intake (scanned)
+    famine_death_rate_per_month: Share = 0.0055  # monthly death risk of a member at zero grain intake (scanned)
     famine_death_shortfall_exponent: NonNegative = 4.0  # how steeply that risk rises with the depth of the shortfall
     # below the starvation line (scanned with the rate, 1-5, not fitted; docs/ODD.md "A second famine")
 

@@ -5,6 +5,7 @@ import pytest
 from conftest import small_model
 from worlds import everyone_in_town, hand_built_world, set_drivers
 
+import sim.model
 from sim import Parameters
 from sim.accounting import check_accounts, holdings
 from sim.core.groupby import SortedGroups
@@ -132,6 +133,35 @@ def test_wages_come_from_the_treasury_and_what_it_lacks_is_issued(world):
     assert world.money.treasury_won == 0.0
     assert world.ledger.this_month("won", "money_issued") == pytest.approx(15.0 * n)
     check_accounts(world)
+
+
+def test_the_state_pays_wages_out_of_the_months_shop_takings_and_prints_only_what_they_lack(monkeypatch):
+    """In a model's month the shops' takings are in the treasury when wages are paid: the state prints the
+    wage bill less what it took in, not the whole bill with the takings spent elsewhere (ODD 7.4.1)."""
+    model, seen = small_model(end="1990-01", state_shop_supply_share_of_wages=0.3), {}
+    world = model.world
+
+    def spy(name, process):
+        def run(w):
+            treasury, issued, spent = w.money.treasury_won, w.tally.money_issued_won, w.tally.state_spending_won
+            process(w)
+            seen[name] = {
+                "treasury_before": treasury,
+                "took_in": w.money.treasury_won - treasury,
+                "issued": w.tally.money_issued_won - issued,
+                "paid": w.tally.state_spending_won - spent,
+            }
+
+        return run
+
+    for name in ("sell_in_state_shops", "pay_wages"):
+        monkeypatch.setattr(sim.model, name, spy(name, getattr(sim.model, name)))
+    model.step()
+    shops, wages = seen["sell_in_state_shops"], seen["pay_wages"]
+    assert shops["took_in"] > 0 and wages["paid"] > shops["took_in"]  # the shops cover part of the wage bill
+    assert wages["treasury_before"] >= shops["treasury_before"] + shops["took_in"]
+    assert wages["issued"] == pytest.approx(wages["paid"] - wages["treasury_before"]) and wages["issued"] > 0
+    assert world.money.treasury_won == 0.0  # what was left went to the rest of the state
 
 
 def test_for_its_years_from_the_redenomination_the_state_spends_at_least_its_floor_printing_what_it_lacks(world):

@@ -43,18 +43,19 @@ def _issue_what_the_treasury_lacks(world: World, amount_won: float) -> None:
 
 def spend_state_budget(world: World) -> None:
     """The rest of the state's budget (ODD 7.4.1): once this month's wages (and, at harvest, procurement)
-    are paid, what is left of last month's revenue in the treasury is spent on the rest of the state (the
-    army, the party and state apparatus, construction), whose pay reaches households in proportion to their
-    members, as formal income. The state keeps no reserve: it spends what it takes in, and issues money
-    only when that falls short of its wages and procurement, or, for `state_spending_floor_years` from the
-    redenomination, of `state_spending_floor_won_per_person_month` (new won) a person. Without the floor,
-    prices after 2009 settled where revenue covered the nominal wage bill, with the wage worth 4-5 kg of
-    grain against the record's 2 at most; a floor without end kept prices rising after 2013, when the
-    record has them stable. The floor is a sum of money, not a quantity of grain at the going price: a
-    floor that rose with prices printed more wherever prices had run ahead, so each run's price level
-    after 2012 kept its own noise of 2010-2012 (across ten seeds, grain in 2016 spanned a factor of five).
-    How much the state printed, and until when, is not documented, so both are free parameters (ODD
-    7.4.1)."""
+    are paid, what is left in the treasury (the month's takings from rations and state shops, which come in
+    before the wages, and what came in after last month's spending: fees, fines, currency sales) is spent on
+    the rest of the state (the army, the party and state apparatus, construction), whose pay reaches
+    households in proportion to their members, as formal income. The state keeps no reserve: it spends
+    what it takes in, and issues money only when that falls short of its wages and procurement, or, for
+    `state_spending_floor_years` from the redenomination, of `state_spending_floor_won_per_person_month`
+    (new won) a person. Without the floor, prices after 2009 settled where revenue covered the nominal
+    wage bill, with the wage worth 4-5 kg of grain against the record's 2 at most; a floor without end kept
+    prices rising after 2013, when the record has them stable. The floor is a sum of money, not a quantity
+    of grain at the going price: a floor that rose with prices printed more wherever prices had run ahead,
+    so each run's price level after 2012 kept its own noise of 2010-2012 (across ten seeds, grain in 2016
+    spanned a factor of five). How much the state printed, and until when, is not documented, so both are
+    free parameters (ODD 7.4.1)."""
     h, m, p = world.households, world.money, world.p
     members = h.members * h.active
     total_members = count_where(h.members, h.active)
