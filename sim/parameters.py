@@ -30,7 +30,8 @@ kg) and set at 0.2 and 2.4 kg; from there a polishing search of 80 trials of 3 r
 range (20 minutes) found nothing better than the start (1.117 at 3 replicates, 22 targets; 1.05 at 10). In the
 ninth session the risk of dying and its exponent, then the markets phone traders hear of and the floor, were
 scanned (docs/ODD.md, "The scorecard"); no polishing search was run after them. In the tenth the floor came to be
-set in new won, not in grain at the going price, and was scanned again (docs/ODD.md, "The scorecard").
+set in new won, not in grain at the going price, and was scanned again (docs/ODD.md, "The scorecard"). In the
+thirteenth, once the state's shop takings came to pay its wages, the famine death rate was scanned again.
 """
 
 from __future__ import annotations
