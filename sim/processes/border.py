@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from sim.core import fmath
 from sim.core.groupby import count_where, group_sum, happens
 from sim.processes.money import share_in_town
 from sim.processes.trade import state_company_price
@@ -18,7 +19,7 @@ def border_passage(world: World) -> float:
     enforcement to the power `border_block_exponent`.
     """
     p = world.p
-    return 1.0 - p.border_block_at_closure * world.now.border_enforcement**p.border_block_exponent
+    return 1.0 - p.border_block_at_closure * fmath.power(world.now.border_enforcement, p.border_block_exponent)
 
 
 def smuggled_unit_cost_yuan(world: World) -> float:

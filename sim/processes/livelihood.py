@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from sim.core import fmath
 from sim.core.groupby import count_where, draw_members, scatter_add
 from sim.processes.entry_exit import close_smugglers, close_traders
 from sim.world import World
@@ -75,7 +76,7 @@ def famine_deaths(world: World) -> None:
     if len(at_risk) == 0:
         return
     shortfall = np.clip(1.0 - h.intake_share[at_risk] / p.starvation_below_need_share, 0.0, 1.0)
-    risk = p.famine_death_rate_per_month * shortfall**p.famine_death_shortfall_exponent
+    risk = p.famine_death_rate_per_month * fmath.power(shortfall, p.famine_death_shortfall_exponent)
     deaths = world.rng("famine_deaths").binomial(h.members[at_risk], risk)
     h.members[at_risk] -= deaths.astype(h.members.dtype)
     world.ledger.record("persons", "famine_deaths", -deaths.sum())
