@@ -32,7 +32,7 @@ OUTPUTS = (
     "grain_price_dispersion",
     "won_per_yuan",
     "hunger_rate",
-    "informal_income_share",
+    "market_income_share",
 )
 
 

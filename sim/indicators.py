@@ -67,8 +67,10 @@ INDICATORS: dict[str, str] = {
     "towns_raided": "market towns with a crackdown this month (towns, not weighted)",
     "trained_startups": "start-ups from training this month",
     "households_ended": "households that died out this month",
-    "informal_income_share": "informal over total household income, last 12 months",
+    "informal_income_share": "informal over total household income, last 12 months (the rations' worth formal)",
     "informal_cash_income_share": "the same over cash incomes only: farms' grain and the rations' worth left out",
+    "market_income_share": "informal income over it plus pay from official jobs (wages, the farms' distribution "
+    "and procurement pay), last 12 months: the surveys' measure, with the rations' worth on neither side",
     "wealth_gini": "Gini coefficient of household worth (won, yuan, dollars, grain), sampled",
     "money_won": "won held by households, traders, smugglers and officials (not the state)",
     "treasury_won": "won in the state's treasury",
@@ -148,9 +150,10 @@ def measure(world: World) -> dict[str, float]:
     import_price, import_dispersion = _price_summary(world, IMPORTS, import_traders)
     border = world.geo.border
 
-    formal, informal, formal_in_kind, informal_in_kind = np.sum(world.incomes, axis=0)
-    # cash is what is left once the in-kind parts are taken out (at least 0: the two sums round differently)
+    formal, informal, formal_in_kind, informal_in_kind, rations_worth = np.sum(world.incomes, axis=0)
+    # cash is what is left once the in-kind parts are taken out (at least 0: the sums round differently)
     formal_cash, informal_cash = max(formal - formal_in_kind, 0.0), max(informal - informal_in_kind, 0.0)
+    from_jobs = max(formal - rations_worth, 0.0)
 
     sample = world.gini_sample[h.active[world.gini_sample]]
     worth = (
@@ -218,6 +221,7 @@ def measure(world: World) -> dict[str, float]:
         "informal_cash_income_share": (
             informal_cash / (formal_cash + informal_cash) if formal_cash + informal_cash > 0 else 0.0
         ),
+        "market_income_share": informal / (from_jobs + informal) if from_jobs + informal > 0 else 0.0,
         "wealth_gini": _gini(worth),
         "money_won": (holdings(world, ["won"])["won"] - world.money.treasury_won - world.money.state_trade_won) * w,
         "treasury_won": world.money.treasury_won * w,

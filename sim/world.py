@@ -181,6 +181,7 @@ class Tally:
     in_kind_formal_won: float = 0.0  # of households' formal income, what came as grain: farms' official
     # distribution and the rations' worth beyond their price, at the local market price
     in_kind_informal_won: float = 0.0  # of their informal income, the grain farmers kept beyond that distribution
+    rations_worth_won: float = 0.0  # of the in-kind formal income, the rations' worth beyond their price
     remittances_yuan: float = 0.0  # sent by defectors, before broker fees
     fx_traded_yuan: float = 0.0  # changed for won on the currency market
     fx_wanted_yuan: float = 0.0  # asked for with won on the currency market, at the going rate
@@ -241,11 +242,12 @@ class World:
     hunger_share: float = 0.0  # share of persons eating below the hunger line last month
     residents_per_town: np.ndarray = field(init=False)  # active households per town
     incomes: np.ndarray = field(init=False)  # of the last months, oldest first: households' formal and
-    # informal income, and of each what came in kind (`Tally.in_kind_formal_won`, `in_kind_informal_won`)
+    # informal income, of each what came in kind (`Tally.in_kind_formal_won`, `in_kind_informal_won`), and the
+    # rations' worth (`Tally.rations_worth_won`)
 
     def __post_init__(self) -> None:
         self.book = MarketBook.empty(self.n_towns)
-        self.incomes = np.empty((0, 4))
+        self.incomes = np.empty((0, 5))
         self.count_residents()
 
     # --- scale and time -----------------------------------------------------------------------

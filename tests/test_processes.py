@@ -234,7 +234,7 @@ def test_grain_counts_as_income_when_harvested_and_not_again_when_sold(world):
     assert np.array_equal(h.income_formal_won + h.income_informal_won, income)  # and earned nothing more
 
 
-def test_the_cash_income_share_leaves_out_the_grain_households_got_in_kind(world):
+def test_the_income_shares_leave_out_what_each_measure_does_not_count(world):
     farm = np.arange(len(world.households)) % 2 == 0
     everyone_in_town(world, farm=farm, members=2, food_kg=0.0, won=1_000.0, pds_priority=0.0)
     set_drivers(world, harvest_mt=20.0, state_economy_index=0.5, pds_coverage=1.0, ration_g_per_person_day=400.0)
@@ -242,20 +242,27 @@ def test_the_cash_income_share_leaves_out_the_grain_households_got_in_kind(world
     h = world.households
     harvest(world)  # farms: the official distribution (formal) and grain kept beyond it (informal), in kind;
     procurement_pay = h.won[farm].sum() - 1_000.0 * farm.sum()  # and the state's pay for the rest, in cash
+    from_farm_jobs = h.income_formal_won.sum()
     distribute_rations(world)  # others: the rations' worth beyond their price (formal), in kind
+    rations_worth = h.income_formal_won.sum() - from_farm_jobs
     in_kind_informal = h.income_informal_won.sum()
     in_kind_formal = h.income_formal_won.sum() - procurement_pay
     side_work = np.where(world.residents_per_town > 0, 3.0e6, 0.0)  # to the town where everyone lives
     share_in_town(world, side_work)  # informal, in cash
     close_books(world)
     indicators = measure(world)
-    assert procurement_pay > 0 and in_kind_formal > 0 and in_kind_informal > 0
+    assert procurement_pay > 0 and in_kind_formal > 0 and in_kind_informal > 0 and rations_worth > 0
     assert world.tally.in_kind_formal_won == pytest.approx(in_kind_formal)
+    assert world.tally.rations_worth_won == pytest.approx(rations_worth, rel=1e-5)  # float32 incomes
     assert world.tally.in_kind_informal_won == pytest.approx(in_kind_informal)
     paid = side_work.sum()
     assert indicators["informal_cash_income_share"] == pytest.approx(paid / (paid + procurement_pay))
     total = h.income_formal_won.sum() + h.income_informal_won.sum()
     assert indicators["informal_income_share"] == pytest.approx((in_kind_informal + paid) / total)
+    # the surveys' measure: markets and private work against pay from official jobs (the farms' distribution
+    # and procurement pay here), the rations' worth on neither side
+    counted = total - rations_worth
+    assert indicators["market_income_share"] == pytest.approx((in_kind_informal + paid) / counted, rel=1e-5)
 
 
 def test_a_trader_with_no_capital_cannot_buy(world):

@@ -29,5 +29,5 @@ def close_books(world: World) -> None:
     h, tally = world.households, world.tally
     h.usual_formal_income_won += (h.income_formal_won - h.usual_formal_income_won) / INCOME_MONTHS
     formal, informal = h.income_formal_won.sum(dtype=np.float64), h.income_informal_won.sum(dtype=np.float64)
-    month = [[formal, informal, tally.in_kind_formal_won, tally.in_kind_informal_won]]
+    month = [[formal, informal, tally.in_kind_formal_won, tally.in_kind_informal_won, tally.rations_worth_won]]
     world.incomes = np.concatenate([world.incomes, month])[-INCOME_MONTHS:]

@@ -63,6 +63,7 @@ def distribute_rations(world: World) -> None:
     )
     world.ledger.record("grain_kg", "rations", rations_kg)
     world.tally.in_kind_formal_won += worth_won
+    world.tally.rations_worth_won += worth_won
     to_treasury(world, paid_won)
 
 
