@@ -106,6 +106,12 @@ def _price_summary(world: World, good: int, traders_in: np.ndarray) -> tuple[flo
     return world.national_price(good), dispersion
 
 
+def _share(part: float, rest: float) -> float:
+    """part / (part + rest), or 0 where both are nothing."""
+    whole = part + rest
+    return part / whole if whole > 0 else 0.0
+
+
 def _relative_gap(prices: np.ndarray) -> float:
     """(highest - lowest) / mean of a few prices."""
     return float((prices.max() - prices.min()) / prices.mean()) if len(prices) and prices.mean() > 0 else 0.0
@@ -217,11 +223,9 @@ def measure(world: World) -> dict[str, float]:
         "towns_raided": tally.towns_raided,
         "trained_startups": tally.trained_startups * w,
         "households_ended": tally.households_ended * w,
-        "informal_income_share": informal / (formal + informal) if formal + informal > 0 else 0.0,
-        "informal_cash_income_share": (
-            informal_cash / (formal_cash + informal_cash) if formal_cash + informal_cash > 0 else 0.0
-        ),
-        "market_income_share": informal / (from_jobs + informal) if from_jobs + informal > 0 else 0.0,
+        "informal_income_share": _share(informal, formal),
+        "informal_cash_income_share": _share(informal_cash, formal_cash),
+        "market_income_share": _share(informal, from_jobs),
         "wealth_gini": _gini(worth),
         "money_won": (holdings(world, ["won"])["won"] - world.money.treasury_won - world.money.state_trade_won) * w,
         "treasury_won": world.money.treasury_won * w,
@@ -230,7 +234,7 @@ def measure(world: World) -> dict[str, float]:
         "state_spending_won": tally.state_spending_won * w,
         "yuan_held": holdings(world, ["yuan"])["yuan"] * w,
         "dollars_held": holdings(world, ["dollars"])["dollars"] * w,
-        "foreign_share_of_household_cash": foreign / (foreign + h.won.sum()) if foreign + h.won.sum() > 0 else 0.0,
+        "foreign_share_of_household_cash": _share(foreign, h.won.sum()),
         "inflation_monthly": world.money.inflation,
         "expected_inflation_monthly": world.money.expected_inflation,
         "wage_in_grain_kg": world.now.wage_won_per_worker_month / grain_price if grain_price > 0 else 0.0,
