@@ -1,5 +1,7 @@
 """Each process's rule, checked on a world built by hand (no model): arrays set by hand, then one process runs."""
 
+import math
+
 import numpy as np
 import pytest
 from conftest import small_model
@@ -167,12 +169,10 @@ def test_for_its_years_from_the_redenomination_the_state_spends_at_least_its_flo
     h, p, n = world.households, world.p, len(world.households)
     half_floor = 0.5 * p.state_spending_floor_won_per_person_month * 2 * n
     start = to_month(p.redenomination_date)
-    # the month before it, its first month, and the month its years are over; revenue is half the floor
-    for month, printed in (
-        (start - 1, 0.0),
-        (start, half_floor),
-        (start + round(12 * p.state_spending_floor_years), 0.0),
-    ):
+    # the month before it, its first and last months, and the first month after its years (which need not
+    # be whole months); revenue is half the floor
+    after = start + math.ceil(12 * p.state_spending_floor_years)
+    for month, printed in ((start - 1, 0.0), (start, half_floor), (after - 1, half_floor), (after, 0.0)):
         world.ledger.new_month()
         h.won[:], h.income_formal_won[:] = 0.0, 0.0
         world.money.treasury_won = half_floor
