@@ -238,6 +238,7 @@ def calibrate(
     out: Annotated[Path | None, typer.Option(help="Output folder (default: outputs/calibration/<scenario>).")] = None,
 ) -> None:
     """Score a scenario against the documented targets; exit 1 if any target fails."""
+    from sim.calibration.checks import format_checks
     from sim.calibration.run import calibrate as run_calibration
     from sim.calibration.targets import format_scorecard
 
@@ -248,7 +249,11 @@ def calibrate(
     except ScenarioError as error:  # a problem with seeds/targets.yaml
         raise fail(str(error)) from None
     typer.echo(format_scorecard(result.card))
-    typer.echo(f"Scorecard: {result.out_dir / 'scorecard.csv'}; plot: {result.out_dir / 'targets.png'}")
+    typer.echo("Checks against the reported figures (not targets):\n" + format_checks(result.checks))
+    typer.echo(
+        f"Scorecard: {result.out_dir / 'scorecard.csv'}; checks: {result.out_dir / 'checks.csv'}; "
+        f"plots: {result.out_dir / 'targets.png'}, {result.out_dir / 'price_path.png'}"
+    )
     if not result.passed:
         raise typer.Exit(1)
 

@@ -10,10 +10,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from sim.calibration.checks import checks, figure_period, format_checks
 from sim.calibration.free_parameters import FREE_PARAMETERS, Free
 from sim.calibration.run import _search_bounds
 from sim.calibration.targets import MAX_MISS, SEEDS_DIR, Target, load_targets
 from sim.cli import app
+from sim.core.schedule import to_month
 from sim.indicators import INDICATORS
 from sim.scenarios import load_scenario
 
@@ -47,6 +49,63 @@ def test_target_statistics_on_a_hand_made_series():
         update={"statistic": "change", "period": ("1992-01", "1992-12"), "reference": ("1990-01", "1991-12")}
     )
     assert change.value(series) == 2.0
+
+
+def test_a_figure_s_period_reads_years_months_and_spans_of_either():
+    assert figure_period("2011") == (to_month("2011-01"), to_month("2011-12"))
+    assert figure_period("2009-12") == (to_month("2009-12"), to_month("2009-12"))
+    assert figure_period("2011-2012") == (to_month("2011-01"), to_month("2012-12"))
+    assert figure_period("2014 to 2017") == (to_month("2014-01"), to_month("2017-12"))
+    assert figure_period("2002-01 to 2002-06") == (to_month("2002-01"), to_month("2002-06"))
+
+
+def test_checks_set_each_reported_figure_against_the_runs_geometric_mean(tmp_path):
+    figures = pd.DataFrame(
+        [
+            ["rice_price_a", None, 100, 200, "won per kg", "2001", "range"],
+            ["fx_rate_a", 50, None, None, "won per US dollar", "2001-06", "one value"],
+            ["fx_rate_b", None, 10, 20, "won per yuan", "2001 to 2001", "range, per yuan"],
+            ["wage_in_rice_a", None, None, 1, "kg of rice a month", "2000-2001", "an upper bound alone"],
+            ["rice_price_late", None, 5, 6, "won per kg", "2030", "beyond the runs"],
+            ["population_x", 7, None, None, "persons", "2001", "not a check"],
+        ],
+        columns=["id", "value", "low", "high", "unit", "when", "figure"],
+    )
+    figures.to_csv(tmp_path / "figures.csv", index=False)
+    dates = pd.date_range("2000-01-01", periods=24, freq="MS")
+    runs = pd.concat(
+        pd.DataFrame(
+            {
+                "run_id": run,
+                "date": dates,
+                "grain_price_won_per_kg": price,
+                "won_per_dollar": 25.0,
+                "won_per_yuan": 15.0,
+                "wage_in_grain_kg": 2.0,
+            }
+        )  # fmt: skip
+        for run, price in ((0, 100.0), (1, 400.0))
+    )
+    table = checks(runs, seeds=tmp_path).set_index("figure")
+    assert list(table.index) == ["rice_price_a", "fx_rate_a", "fx_rate_b", "wage_in_rice_a"]
+    rice = table.loc["rice_price_a"]  # runs at 100 and 400: geometric mean 200, the range's top
+    assert rice["simulated"] == pytest.approx(200.0) and rice["outside_by"] == pytest.approx(1.0)
+    assert rice["ratio_to_middle"] == pytest.approx(200.0 / (100.0 * 200.0) ** 0.5)
+    assert (rice["simulated_min"], rice["simulated_max"]) == (100.0, 400.0)
+    assert table.loc["fx_rate_a", "output"] == "won_per_dollar" and table.loc[
+        "fx_rate_a", "outside_by"
+    ] == pytest.approx(2.0)
+    assert table.loc["fx_rate_b", "output"] == "won_per_yuan" and table.loc["fx_rate_b", "outside_by"] == pytest.approx(
+        1.0
+    )
+    wage = table.loc["wage_in_rice_a"]  # at most 1 kg reported; 2 simulated
+    assert (
+        wage["outside_by"] == pytest.approx(2.0)
+        and wage["ratio_to_middle"] == pytest.approx(2.0)
+        and pd.isna(wage["reported_low"])
+    )
+    summary = format_checks(table.reset_index())
+    assert "rice prices: 1 of 1 inside" in summary and "market rates of the won: 1 of 2 inside" in summary
 
 
 def test_a_log_scale_target_measures_its_miss_in_factors():
@@ -95,6 +154,9 @@ def test_the_scorecard_runs_and_its_exit_code_says_whether_every_target_passes(t
     assert len(card) == len(load_targets()) and set(card["runs"]) == {2}
     assert result.exit_code == (0 if card["passes"].all() else 1), result.output
     assert "targets pass" in result.output and (tmp_path / "targets.png").stat().st_size > 50_000
+    checked = pd.read_csv(tmp_path / "checks.csv")  # the reported prices and rates, not targets
+    assert {"rice_price_2008", "fx_rate_2013"} <= set(checked["figure"]) and (checked["simulated"] > 0).all()
+    assert "market rates of the won:" in result.output
 
 
 def test_fit_writes_a_scenario_that_extends_the_base_and_stays_in_bounds(tmp_path):

@@ -13,9 +13,10 @@ import yaml
 from matplotlib.figure import Figure
 
 from sim import drivers, results
+from sim.calibration.checks import checks, figure_period, reported_figures
 from sim.calibration.free_parameters import FREE_PARAMETERS, INTEGER_PARAMETERS, Free
-from sim.calibration.targets import SEEDS_DIR, Target, load_targets, scorecard
-from sim.core.schedule import Schedule, to_month
+from sim.calibration.targets import Target, load_targets, scorecard
+from sim.core.schedule import Schedule, month_start
 from sim.experiments.provenance import environment, write_atomically, write_json
 from sim.experiments.sweep import make_executor, run_replicates, run_seed, simulate_series
 from sim.scenarios import load_scenario
@@ -24,6 +25,7 @@ from sim.scenarios import load_scenario
 @dataclass(frozen=True)
 class Scorecard:
     card: pd.DataFrame
+    checks: pd.DataFrame  # the reported prices, wages and rates against the runs: not targets
     runs: pd.DataFrame
     out_dir: Path
 
@@ -35,16 +37,19 @@ class Scorecard:
 def calibrate(
     scenario: str, out_dir: Path, replicates: int, settings: dict[str, Any], workers: int | None = None
 ) -> Scorecard:
-    """Run `replicates` of a scenario and score them against the targets; write scorecard.csv and targets.png."""
+    """Run `replicates` of a scenario and score them against the targets; write scorecard.csv, checks.csv
+    (the reported prices, wages and rates, which are not targets), targets.png and price_path.png."""
     targets = load_targets()
     runs = results.load(run_replicates(scenario, out_dir / "runs", replicates, settings, workers=workers))
     card = scorecard(runs, targets)
     write_atomically(out_dir / "scorecard.csv", lambda path: card.to_csv(path, index=False))
+    checked = checks(runs)
+    write_atomically(out_dir / "checks.csv", lambda path: checked.to_csv(path, index=False))
     write_atomically(out_dir / "targets.png", lambda path: plot_targets(runs, targets, path))
     write_atomically(out_dir / "price_path.png", lambda path: plot_price_path(runs, targets, path))
     write_json(out_dir / "manifest.json", {"kind": "calibration", "scenario": scenario, "settings": settings,
                                            "replicates": replicates, "environment": environment()})  # fmt: skip
-    return Scorecard(card, runs, out_dir)
+    return Scorecard(card, checked, runs, out_dir)
 
 
 def plot_targets(runs: pd.DataFrame, targets: list[Target], path: Path) -> None:
@@ -78,33 +83,25 @@ def plot_targets(runs: pd.DataFrame, targets: list[Target], path: Path) -> None:
 
 
 def reported_ranges() -> dict[str, tuple[float, float]]:
-    """Each figure of seeds/figures.csv as the range it reports (a single value as a range of one)."""
-    figures = pd.read_csv(SEEDS_DIR / "figures.csv")
-    ranges = {}
-    for row in figures.itertuples():
-        values = [v for v in (row.low, row.high, row.value) if pd.notna(v)]
-        if values:
-            ranges[row.id] = (min(values), max(values))
-    return ranges
+    """Each figure of seeds/figures.csv as the range it reports (a single value or a lone bound as a range
+    of one)."""
+    figures = reported_figures()
+    lows, highs = figures[["low", "high"]].min(axis=1), figures[["low", "high"]].max(axis=1)
+    return {figure: (low, high) for figure, low, high in zip(figures["id"], lows, highs, strict=True)}
 
 
 def reported_exchange_rates() -> list[tuple[pd.Timestamp, pd.Timestamp, float, float]]:
     """The reported market rates of the won (the `fx_rate_*` rows of seeds/figures.csv, checks and not
     targets) as (start, end, low, high) in won per US dollar; a rate in won per yuan is converted at the
     world yuan-dollar rate of its month (`sim.drivers`)."""
-    figures = pd.read_csv(SEEDS_DIR / "figures.csv")
+    figures = reported_figures()
     ranges = reported_ranges()
     yuan_per_dollar = Schedule.of(drivers.YUAN_PER_DOLLAR)
     rates = []
     for row in figures[figures["id"].str.startswith("fx_rate_")].itertuples():
-        whole_year = len(row.when) == 4
-        start = pd.Timestamp(row.when)
-        end = start + (pd.offsets.YearEnd(0) if whole_year else pd.offsets.MonthEnd(0))
-        scale = (
-            yuan_per_dollar.at(to_month(f"{row.when}-06" if whole_year else row.when))
-            if "per yuan" in row.unit
-            else 1.0
-        )
+        first, last = figure_period(row.when)
+        start, end = pd.Timestamp(month_start(first)), pd.Timestamp(month_start(last)) + pd.offsets.MonthEnd(0)
+        scale = yuan_per_dollar.at((first + last) // 2) if "per yuan" in row.unit else 1.0
         low, high = ranges[row.id]
         rates.append((start, end, low * scale, high * scale))
     return rates
