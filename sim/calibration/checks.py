@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.calibration.targets import SEEDS_DIR
+from sim.core import fmath
 from sim.core.schedule import month_label, month_start, to_month
 
 GROUPS = {  # figure id prefix: what the group is called in the summary
@@ -56,7 +57,7 @@ def checked_output(figure_id: str, unit: str) -> str | None:
 
 
 def _geometric_mean(values: np.ndarray) -> float:
-    return float(np.exp(np.log(values).mean())) if len(values) and (values > 0).all() else math.nan
+    return float(fmath.exp(fmath.log(values).mean())) if len(values) and (values > 0).all() else math.nan
 
 
 def checks(runs: pd.DataFrame, seeds: Path = SEEDS_DIR) -> pd.DataFrame:
@@ -78,7 +79,7 @@ def checks(runs: pd.DataFrame, seeds: Path = SEEDS_DIR) -> pd.DataFrame:
         per_run = window.groupby("run_id")[output].mean().to_numpy()
         simulated = _geometric_mean(per_run)
         low, high = figure.low, figure.high
-        middle = float(np.exp(np.nanmean(np.log([low, high]))))  # geometric; the lone bound if only one
+        middle = float(fmath.exp(np.nanmean(fmath.log([low, high]))))  # geometric; the lone bound if only one
         outside = np.nanmax([low / simulated, simulated / high, 1.0])  # a missing bound is no limit
         rows.append({
             "figure": figure.id,
@@ -104,7 +105,7 @@ def format_checks(table: pd.DataFrame) -> str:
         if group.empty:
             continue
         inside = int((group["outside_by"] < 1.0 + 1e-9).sum())  # a mean at an edge is inside, to rounding
-        rms = math.sqrt(float((np.log(group["ratio_to_middle"]) ** 2).mean()))
+        rms = math.sqrt(float((fmath.log(group["ratio_to_middle"]) ** 2).mean()))
         worst = group.loc[group["outside_by"].idxmax()]
         lines.append(
             f"{name}: {inside} of {len(group)} inside the reported range; "
