@@ -148,8 +148,6 @@ def measure(world: World) -> dict[str, float]:
     active_traders = t.active
     n_traders = active_traders.sum()
 
-    market_open = world.market_open()
-    stalls_by_town = group_count(t.town[active_traders & t.stall], world.n_towns) * w * market_open
     grain_traders = group_count(t.town[active_traders & (t.good == GRAIN)], world.n_towns)
     import_traders = group_count(t.town[active_traders & (t.good == IMPORTS)], world.n_towns)
     grain_price, grain_dispersion = _price_summary(world, GRAIN, grain_traders)
@@ -182,8 +180,8 @@ def measure(world: World) -> dict[str, float]:
             (active_traders & (t.phone_rank < world.trader_phone_share)).sum() / n_traders if n_traders else 0.0
         ),
         "smugglers": s.active.sum() * w,
-        "markets": float((stalls_by_town >= world.p.min_stalls_per_market).sum()),
-        "stalls": stalls_by_town.sum(),
+        "markets": float(world.official_markets().sum()),
+        "stalls": world.stalls_in_open_markets().sum(),
         "grain_price_won_per_kg": grain_price,
         "grain_price_dispersion": grain_dispersion,
         "grain_price_gap_three_cities": _relative_gap(world.prices[GRAIN][world.geo.survey_towns]),
@@ -247,7 +245,8 @@ def measure(world: World) -> dict[str, float]:
 
 def market_snapshot(world: World) -> dict[str, np.ndarray]:
     """Per-town state for the month: prices, what was asked for and offered, what traders sold and how much
-    of it traders from other towns carried in, traders, stalls and whether the market is open."""
+    of it traders from other towns carried in, traders, stalls, whether the market is open and whether it
+    counts as an official market (`World.official_markets`)."""
     t = world.traders
     return {
         "town": np.arange(world.n_towns),
@@ -262,4 +261,5 @@ def market_snapshot(world: World) -> dict[str, np.ndarray]:
         "traders": group_count(t.town[t.active], world.n_towns) * world.weight,
         "stalls": group_count(t.town[t.active & t.stall], world.n_towns) * world.weight,
         "market_open": world.market_open(),
+        "official_market": world.official_markets(),
     }

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.core.groupby import SortedGroups, group_sum
+from sim.core.groupby import SortedGroups, group_count, group_sum
 from sim.core.ledger import Ledger
 from sim.core.schedule import month_label
 from sim.core.streams import RandomStreams
@@ -307,6 +307,16 @@ class World:
     def market_open(self) -> np.ndarray:
         """Per town: whether its official market is open this month (not closed by a crackdown)."""
         return self.markets.closed_until <= self.month
+
+    def stalls_in_open_markets(self) -> np.ndarray:
+        """Per town: its stalls (real: model stall holders x weight) if its market is open this month, else 0."""
+        t = self.traders
+        return group_count(t.town[t.active & t.stall], self.n_towns) * self.weight * self.market_open()
+
+    def official_markets(self) -> np.ndarray:
+        """Per town: whether it has an official market this month, an open one of at least
+        `min_stalls_per_market` stalls."""
+        return self.market_open() & (self.stalls_in_open_markets() >= self.p.min_stalls_per_market)
 
     # --- departed agents ------------------------------------------------------------------------
 

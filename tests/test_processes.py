@@ -1,6 +1,7 @@
 """Each process's rule, checked on a world built by hand (no model): arrays set by hand, then one process runs."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -532,6 +533,19 @@ def test_stall_fees_are_paid_by_stall_holders_in_open_markets_only(world):
     world.markets.closed_until[1] = world.month + 1
     collect_stall_fees(world)
     assert world.traders.won[0] == pytest.approx(1_000.0 - fee)
+
+
+def test_an_official_market_is_an_open_one_with_enough_stalls_and_the_indicator_the_map_and_snapshot_agree():
+    world = hand_built_world(real_households=300, min_stalls_per_market=15.0)  # weight 10: a stall holder is 10
+    add_traders(world, [0, 1, 10, 20, 21], stall=True)  # towns 0, 1, 2: 2, 1 and 2 stall holders
+    world.markets.closed_until[2] = world.month + 1  # town 2's market closed by a crackdown
+    assert world.stalls_in_open_markets().tolist() == [20.0, 10.0, 0.0]
+    assert world.official_markets().tolist() == [True, False, False]
+    assert market_snapshot(world)["official_market"].tolist() == [True, False, False]
+    indicators = measure(world)
+    assert indicators["markets"] == 1 and indicators["stalls"] == 30.0
+    world.p = replace(world.p, min_stalls_per_market=0.0)  # even with no floor, a closed market is none
+    assert world.official_markets().tolist() == [True, True, False]
 
 
 def test_crackdowns_need_low_tolerance_and_spare_those_who_paid():

@@ -73,7 +73,7 @@ def draw_map(model: JangmadangModel, ax: Axes, highlight: int | None = None) -> 
     price = np.maximum(towns["grain_price_won_per_kg"], 1e-3)
     low, high = np.percentile(price, [5, 95])  # a few outlying towns would wash out the others' colours
     area = 12 + 380 * np.sqrt(traders / max(traders.max(), 1.0))
-    official = towns["market_open"] & (towns["stalls"] >= p.min_stalls_per_market)
+    official = towns["official_market"]
     dots = ax.scatter(
         geo.x,
         geo.y,
@@ -164,7 +164,7 @@ def town_choices(model: JangmadangModel) -> dict[str, int]:
 def town_figures(model: JangmadangModel, town: int) -> dict[str, str]:
     """What the inspector shows of one town this month, in real units."""
     world, towns = model.world, market_snapshot(model.world)
-    official = towns["market_open"][town] and towns["stalls"][town] >= model.p.min_stalls_per_market
+    official = towns["official_market"][town]
     where = "on the border" if world.geo.border[town] else f"{world.geo.y[town]} cells from the border"
     sold = towns["grain_sold_by_traders_kg"][town]
     carried_in = towns["grain_carried_in_kg"][town] / sold if sold > 0 else 0.0
