@@ -148,6 +148,7 @@ def measure(world: World) -> dict[str, float]:
     active_traders = t.active
     n_traders = active_traders.sum()
 
+    stalls = world.stalls_per_town()
     grain_traders = group_count(t.town[active_traders & (t.good == GRAIN)], world.n_towns)
     import_traders = group_count(t.town[active_traders & (t.good == IMPORTS)], world.n_towns)
     grain_price, grain_dispersion = _price_summary(world, GRAIN, grain_traders)
@@ -180,8 +181,8 @@ def measure(world: World) -> dict[str, float]:
             (active_traders & (t.phone_rank < world.trader_phone_share)).sum() / n_traders if n_traders else 0.0
         ),
         "smugglers": s.active.sum() * w,
-        "markets": float(world.official_markets().sum()),
-        "stalls": world.stalls_in_open_markets().sum(),
+        "markets": float(world.official_markets(stalls).sum()),
+        "stalls": float((stalls * world.market_open()).sum()),  # in open markets
         "grain_price_won_per_kg": grain_price,
         "grain_price_dispersion": grain_dispersion,
         "grain_price_gap_three_cities": _relative_gap(world.prices[GRAIN][world.geo.survey_towns]),
@@ -248,6 +249,7 @@ def market_snapshot(world: World) -> dict[str, np.ndarray]:
     of it traders from other towns carried in, traders, stalls, whether the market is open and whether it
     counts as an official market (`World.official_markets`)."""
     t = world.traders
+    stalls = world.stalls_per_town()
     return {
         "town": np.arange(world.n_towns),
         "border": world.geo.border,
@@ -259,7 +261,7 @@ def market_snapshot(world: World) -> dict[str, np.ndarray]:
         "grain_sold_by_traders_kg": world.book.traders_sold[GRAIN] * world.weight,
         "grain_carried_in_kg": world.book.carried_in[GRAIN] * world.weight,
         "traders": group_count(t.town[t.active], world.n_towns) * world.weight,
-        "stalls": group_count(t.town[t.active & t.stall], world.n_towns) * world.weight,
+        "stalls": stalls,
         "market_open": world.market_open(),
-        "official_market": world.official_markets(),
+        "official_market": world.official_markets(stalls),
     }

@@ -308,15 +308,15 @@ class World:
         """Per town: whether its official market is open this month (not closed by a crackdown)."""
         return self.markets.closed_until <= self.month
 
-    def stalls_in_open_markets(self) -> np.ndarray:
-        """Per town: its stalls (real: model stall holders x weight) if its market is open this month, else 0."""
+    def stalls_per_town(self) -> np.ndarray:
+        """Per town: its stalls (real: model stall holders x weight), open market or not."""
         t = self.traders
-        return group_count(t.town[t.active & t.stall], self.n_towns) * self.weight * self.market_open()
+        return group_count(t.town[t.active & t.stall], self.n_towns) * self.weight
 
-    def official_markets(self) -> np.ndarray:
-        """Per town: whether it has an official market this month, an open one of at least
-        `min_stalls_per_market` stalls."""
-        return self.market_open() & (self.stalls_in_open_markets() >= self.p.min_stalls_per_market)
+    def official_markets(self, stalls: np.ndarray) -> np.ndarray:
+        """Per town, given its `stalls` (`stalls_per_town`): whether it has an official market this month, an
+        open one of at least `min_stalls_per_market` stalls."""
+        return self.market_open() & (stalls >= self.p.min_stalls_per_market)
 
     # --- departed agents ------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.calibration.targets import SEEDS_DIR
+from sim.calibration.targets import SEEDS_DIR, period_rows
 from sim.core import fmath
 from sim.core.schedule import month_label, month_start, to_month
 
@@ -72,11 +72,10 @@ def checks(runs: pd.DataFrame, seeds: Path = SEEDS_DIR) -> pd.DataFrame:
         if output is None:
             continue
         start, end = figure_period(figure.when)
-        start_date, end_date = pd.Timestamp(month_start(start)), pd.Timestamp(month_start(end))
-        if start_date < first_date or end_date > last_date:
+        if pd.Timestamp(month_start(start)) < first_date or pd.Timestamp(month_start(end)) > last_date:
             continue
-        window = runs[(runs["date"] >= start_date) & (runs["date"] <= end_date)]
-        per_run = window.groupby("run_id")[output].mean().to_numpy()
+        period = (month_label(start), month_label(end))
+        per_run = period_rows(runs, period).groupby("run_id")[output].mean().to_numpy()
         simulated = _geometric_mean(per_run)
         low, high = figure.low, figure.high
         middle = float(fmath.exp(np.nanmean(fmath.log([low, high]))))  # geometric; the lone bound if only one
@@ -84,7 +83,7 @@ def checks(runs: pd.DataFrame, seeds: Path = SEEDS_DIR) -> pd.DataFrame:
         rows.append({
             "figure": figure.id,
             "output": output,
-            "period": f"{month_label(start)} to {month_label(end)}",
+            "period": f"{period[0]} to {period[1]}",
             "reported_low": low,
             "reported_high": high,
             "simulated": simulated,

@@ -41,7 +41,7 @@ class Target(BaseModel):
 
     def value(self, series: pd.DataFrame) -> float:
         """The target's statistic for one run's monthly series."""
-        window = _window(series, self.period)[self.output]
+        window = period_rows(series, self.period)[self.output]
         if window.empty:  # a run that does not reach the period
             return math.nan
         if self.statistic == "last":
@@ -49,10 +49,10 @@ class Target(BaseModel):
         elif self.statistic == "mean":
             value = window.mean()
         elif self.statistic == "change":
-            before = _window(series, self.reference)[self.output]
+            before = period_rows(series, self.reference)[self.output]
             value = window.iloc[-1] - before.iloc[-1] if len(before) else math.nan
         else:
-            reference = _window(series, self.reference)[self.output].mean()
+            reference = period_rows(series, self.reference)[self.output].mean()
             value = window.mean() / reference if reference > 0 else math.inf
         return float(value) * self.scale
 
@@ -77,7 +77,8 @@ class Target(BaseModel):
         return min(below + above, MAX_MISS)
 
 
-def _window(series: pd.DataFrame, period: tuple[str, str]) -> pd.DataFrame:
+def period_rows(series: pd.DataFrame, period: tuple[str, str]) -> pd.DataFrame:
+    """The rows of a monthly series (or of several runs' series) from the first month of `period` to its last."""
     start, end = (pd.Timestamp(month_start(to_month(date))) for date in period)
     return series[(series["date"] >= start) & (series["date"] <= end)]
 
