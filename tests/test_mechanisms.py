@@ -48,9 +48,11 @@ def no_famine_1990s() -> dict[str, float]:
 def test_the_famine_drives_people_into_markets_and_kills(baseline_1990s, no_famine_1990s):
     # Without the famine markets stay small (the test below); with it, hunger pushes households into trade.
     assert no_famine_1990s["market_reliance_share"] < 0.8 * baseline_1990s["market_reliance_share"]
-    # Not quite none: a few farm households whose families grew run out of grain before the October
-    # harvest of 1990-1991, in both scenarios (markets are closed then, and farms get no rations).
-    assert no_famine_1990s["excess_deaths_cumulative"] < 0.01 * baseline_1990s["excess_deaths_cumulative"]
+    # Not quite none: when the state procures in full, farms keep a year's need for the members they have at
+    # the harvest (ODD 7.3), so a farm household whose family grew runs short in August-September, before the
+    # next one (farms get no rations). Since `farm_retention_share` was fitted (0.25) that floor binds every
+    # year without the famine: about 1,000 persons a year at the default scale, all in farm households.
+    assert no_famine_1990s["excess_deaths_cumulative"] < 0.05 * baseline_1990s["excess_deaths_cumulative"]
     assert baseline_1990s["excess_deaths_cumulative"] > 0
 
 

@@ -28,6 +28,7 @@ FREE_PARAMETERS: dict[str, Free] = {
     "hunger_months_before_deaths": Free(1, 8, "how long hunger lasts before it kills (integer)"),
     "starvation_below_need_share": Free(0.3, 0.65, "the intake below which hunger kills: not measured"),
     # food and goods markets
+    "farm_retention_share": Free(0.15, 0.5, "how much of the harvest farms keep when the state procures in full"),
     "farm_sale_share_per_month": Free(0.05, 0.6, "how much spare grain farmers bring to market"),
     "farm_price_elasticity": Free(0.0, 3.0, "how far farmers hold back grain where it sells below the national price"),
     "grain_saving_share": Free(0.0, 0.5, "how much spare cash goes into stored grain"),
