@@ -20,10 +20,10 @@ from sim.calibration.targets import SEEDS_DIR, period_rows
 from sim.core import fmath
 from sim.core.schedule import month_label, month_start, to_month
 
-GROUPS = {  # figure id prefix: what the group is called in the summary
-    "rice_price_": "rice prices",
-    "wage_in_rice_": "wage in rice",
-    "fx_rate_": "market rates of the won",
+CHECKED = {  # figure id prefix: what the group is called in the summary, and the series it is set against
+    "rice_price_": ("rice prices", "grain_price_won_per_kg"),
+    "wage_in_rice_": ("wage in rice", "wage_in_grain_kg"),
+    "fx_rate_": ("market rates of the won", "won_per_dollar"),  # or won_per_yuan, by the figure's unit
 }
 
 
@@ -47,12 +47,9 @@ def figure_period(when: str) -> tuple[int, int]:
 
 def checked_output(figure_id: str, unit: str) -> str | None:
     """The simulated series a reported figure is compared with, or None if it is not a check."""
-    if figure_id.startswith("rice_price_"):
-        return "grain_price_won_per_kg"
-    if figure_id.startswith("wage_in_rice_"):
-        return "wage_in_grain_kg"
-    if figure_id.startswith("fx_rate_"):
-        return "won_per_yuan" if "per yuan" in unit else "won_per_dollar"
+    for prefix, (_, output) in CHECKED.items():
+        if figure_id.startswith(prefix):
+            return "won_per_yuan" if "per yuan" in unit else output
     return None
 
 
@@ -99,7 +96,7 @@ def format_checks(table: pd.DataFrame) -> str:
     """A line per group of checks: how many, how many inside their reported range, the root mean square of
     the log ratio to the ranges' middles, and the farthest outside."""
     lines = []
-    for prefix, name in GROUPS.items():
+    for prefix, (name, _) in CHECKED.items():
         group = table[table["figure"].str.startswith(prefix)]
         if group.empty:
             continue

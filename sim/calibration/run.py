@@ -82,10 +82,10 @@ def plot_targets(runs: pd.DataFrame, targets: list[Target], path: Path) -> None:
     fig.savefig(path, dpi=90, format="png")
 
 
-def reported_ranges() -> dict[str, tuple[float, float]]:
-    """Each figure of seeds/figures.csv as the range it reports (a single value or a lone bound as a range
-    of one)."""
-    figures = reported_figures()
+def reported_ranges(figures: pd.DataFrame | None = None) -> dict[str, tuple[float, float]]:
+    """Each figure of seeds/figures.csv (or of `figures`, as `reported_figures` reads them) as the range it
+    reports (a single value or a lone bound as a range of one)."""
+    figures = reported_figures() if figures is None else figures
     lows, highs = figures[["low", "high"]].min(axis=1), figures[["low", "high"]].max(axis=1)
     return {figure: (low, high) for figure, low, high in zip(figures["id"], lows, highs, strict=True)}
 
@@ -95,7 +95,7 @@ def reported_exchange_rates() -> list[tuple[pd.Timestamp, pd.Timestamp, float, f
     targets) as (start, end, low, high) in won per US dollar; a rate in won per yuan is converted at the
     world yuan-dollar rate of its month (`sim.drivers`)."""
     figures = reported_figures()
-    ranges = reported_ranges()
+    ranges = reported_ranges(figures)
     yuan_per_dollar = Schedule.of(drivers.YUAN_PER_DOLLAR)
     rates = []
     for row in figures[figures["id"].str.startswith("fx_rate_")].itertuples():
