@@ -280,7 +280,10 @@ def fit(
     from sim.calibration.run import fit as run_fit
 
     best = run_fit(scenario, out, trials, replicates, checked_settings(scenario, set_), seed, workers, around)
-    typer.echo(f"Best summed miss {best['loss']:.3f} ({best['passes']} targets passed); written to {out}")
+    typer.echo(
+        f"Best loss {best['loss']:.3f}: summed miss {best['summed_miss']:.3f}, {best['expected_failures']:.2f} "
+        f"targets a single run is expected to miss ({best['passes']} targets passed); written to {out}"
+    )
 
 
 @app.command()

@@ -1,10 +1,12 @@
 """Calibration: targets from seeds/, the scorecard, the fit and the sensitivity analysis."""
 
+import math
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -116,6 +118,21 @@ def test_a_log_scale_target_measures_its_miss_in_factors():
     assert price.miss(0.0) == MAX_MISS and price.miss(1e9) == MAX_MISS  # capped
 
 
+def test_the_chance_that_a_single_run_passes_weighs_the_margin_against_the_runs_spread():
+    share = Target(name="s", figure="f", output="x", statistic="mean", period=("1990-01", "1990-12"),
+                   band=(0.7, 1.0), basis="")  # fmt: skip
+    assert share.single_run_pass(np.array([0.8, 0.8])) == 1.0 and share.single_run_pass(np.array([0.6])) == 0.0
+    # a mean on the edge passes half the runs, one a standard deviation inside it 84%, one far inside all
+    assert share.single_run_pass(np.array([0.69, 0.71])) == pytest.approx(0.5)
+    assert share.single_run_pass(np.array([0.70, 0.71, 0.72])) == pytest.approx(0.8413, abs=1e-4)
+    assert share.single_run_pass(np.array([0.84, 0.86])) == pytest.approx(1.0)
+    assert share.single_run_pass(np.array([0.8, np.nan])) == 0.0
+    # a log-scale band is judged in factors: runs at half and twice the middle of a 1-to-16 band lie a
+    # factor 4 (root 2 of their log spread) inside either edge
+    price = share.model_copy(update={"band": (1.0, 16.0), "scale_of_miss": "log"})
+    assert price.single_run_pass(np.array([2.0, 8.0])) == pytest.approx(math.erf(1.0))
+
+
 def test_the_simulation_never_reads_the_targets(tmp_path):
     """Change every target band (and break the file): the simulated series stay the same to the bit."""
     seeds = tmp_path / "seeds"
@@ -169,6 +186,9 @@ def test_fit_writes_a_scenario_that_extends_the_base_and_stays_in_bounds(tmp_pat
     for name, value in fitted["parameters"].items():
         assert FREE_PARAMETERS[name].low <= value <= FREE_PARAMETERS[name].high
     assert load_scenario(out).parameters.bribe_protection == load_scenario("baseline").parameters.bribe_protection
+    trials = pd.read_csv(out.with_suffix(".trials.csv"))  # the loss: summed miss + expected single-run misses
+    assert np.allclose(trials["value"], trials["user_attrs_summed_miss"] + trials["user_attrs_expected_failures"])
+    assert (trials["user_attrs_expected_failures"] >= len(load_targets()) - trials["user_attrs_passes"]).all()
 
 
 def test_sensitivity_writes_mu_star_for_every_parameter_and_target(tmp_path):

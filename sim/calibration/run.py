@@ -165,8 +165,13 @@ def fit(
     workers: int | None = None,
     around: float | None = None,
 ) -> dict[str, Any]:
-    """Search the free parameters with optuna (multivariate TPE) to minimise the targets' summed misses, and
-    write the best values into a scenario file that extends `scenario`. Returns the best values and loss.
+    """Search the free parameters with optuna (multivariate TPE) to minimise the loss, and write the best
+    values into a scenario file that extends `scenario`. Returns the best values and loss.
+
+    The loss is the targets' summed misses (of the replicates' means) plus the number of targets a single
+    run is expected to miss (`Target.single_run_pass`). Once every mean passes, the misses are all 0 and
+    cannot rank trials; the second term then prefers the values whose passes hold by more than the runs
+    vary, so that other seeds, and a single run, repeat them.
 
     The first trial is the scenario's own values, so the search starts from the current calibration. With
     `around`, each parameter is searched only within that share of its range either side of its current
@@ -200,7 +205,9 @@ def fit(
         runs = pd.concat([future.result().assign(run_id=f"r{i}") for i, future in enumerate(futures)])
         card = scorecard(runs, targets)
         trial.set_user_attr("passes", int(card["passes"].sum()))
-        return float(card["miss"].sum())
+        trial.set_user_attr("summed_miss", float(card["miss"].sum()))
+        trial.set_user_attr("expected_failures", float((1.0 - card["single_run_pass"]).sum()))
+        return trial.user_attrs["summed_miss"] + trial.user_attrs["expected_failures"]
 
     study = optuna.create_study(
         direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed, multivariate=True, n_startup_trials=20)
@@ -216,8 +223,10 @@ def fit(
         "description": (
             f"The {scenario} scenario with its free parameters fitted to the targets in seeds/targets.yaml by "
             f"`jangmadang fit` ({trials} trials, {replicates} replicates each, settings {settings}"
-            f"{f', within {around} of each range around the start' if around else ''}); best summed "
-            f"miss {best.value:.3f}, {best.user_attrs['passes']} of {len(targets)} targets passed in the fit."
+            f"{f', within {around} of each range around the start' if around else ''}); best loss "
+            f"{best.value:.3f}: summed miss {best.user_attrs['summed_miss']:.3f}, "
+            f"{best.user_attrs['expected_failures']:.2f} targets a single run is expected to miss, "
+            f"{best.user_attrs['passes']} of {len(targets)} targets passed in the fit."
         ),
         "extends": scenario,
         "parameters": {
@@ -226,7 +235,7 @@ def fit(
         },  # fmt: skip
     }
     write_atomically(out_file, lambda path: path.write_text(yaml.safe_dump(document, sort_keys=False, width=100)))
-    return {"loss": best.value, "passes": best.user_attrs["passes"], "parameters": document["parameters"]}
+    return {"loss": best.value, **best.user_attrs, "parameters": document["parameters"]}
 
 
 def _search_bounds(free: Free, current: float, around: float | None) -> tuple[float, float]:
