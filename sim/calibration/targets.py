@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import math
 import os
+import statistics
 from pathlib import Path
+from statistics import NormalDist
 from typing import Literal
 
 import numpy as np
@@ -88,15 +90,8 @@ class Target(BaseModel):
         low, high = self.band
         if self.scale_of_miss == "log" and low and high and min(values) > 0:
             values, low, high = [math.log(value) for value in values], math.log(low), math.log(high)
-        mean = sum(values) / len(values)
-        sd = math.sqrt(sum((value - mean) ** 2 for value in values) / (len(values) - 1))
-        above_low = 1.0 if low is None else _normal_cdf((mean - low) / sd)
-        below_high = 1.0 if high is None else _normal_cdf((high - mean) / sd)
-        return above_low + below_high - 1.0
-
-
-def _normal_cdf(z: float) -> float:
-    return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+        runs = NormalDist(statistics.fmean(values), statistics.stdev(values))
+        return (1.0 if high is None else runs.cdf(high)) - (0.0 if low is None else runs.cdf(low))
 
 
 def period_rows(series: pd.DataFrame, period: tuple[str, str]) -> pd.DataFrame:
