@@ -49,7 +49,7 @@ def checked_output(figure_id: str, unit: str) -> str | None:
     """The simulated series a reported figure is compared with, or None if it is not a check."""
     for prefix, (_, output) in CHECKED.items():
         if figure_id.startswith(prefix):
-            return "won_per_yuan" if "per yuan" in unit else output
+            return "won_per_yuan" if prefix == "fx_rate_" and "per yuan" in unit else output
     return None
 
 

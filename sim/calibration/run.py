@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from sim import drivers, results
 from sim.calibration.checks import checks, figure_period, reported_figures
 from sim.calibration.free_parameters import FREE_PARAMETERS, INTEGER_PARAMETERS, Free
-from sim.calibration.targets import Target, load_targets, scorecard
+from sim.calibration.targets import Target, expected_misses, load_targets, scorecard
 from sim.core.schedule import Schedule, month_start
 from sim.experiments.provenance import environment, write_atomically, write_json
 from sim.experiments.sweep import make_executor, run_replicates, run_seed, simulate_series
@@ -206,7 +206,7 @@ def fit(
         card = scorecard(runs, targets)
         trial.set_user_attr("passes", int(card["passes"].sum()))
         trial.set_user_attr("summed_miss", float(card["miss"].sum()))
-        trial.set_user_attr("expected_failures", float((1.0 - card["single_run_pass"]).sum()))
+        trial.set_user_attr("expected_failures", expected_misses(card))
         return trial.user_attrs["summed_miss"] + trial.user_attrs["expected_failures"]
 
     study = optuna.create_study(

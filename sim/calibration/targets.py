@@ -145,6 +145,11 @@ def scorecard(frame: pd.DataFrame, targets: list[Target]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def expected_misses(card: pd.DataFrame) -> float:
+    """How many of the scorecard's targets a single run is expected to miss."""
+    return float((1.0 - card["single_run_pass"]).sum())
+
+
 def format_scorecard(card: pd.DataFrame) -> str:
     """The scorecard as a fixed-width table for the terminal."""
 
@@ -163,6 +168,6 @@ def format_scorecard(card: pd.DataFrame) -> str:
         )
     lines.append(
         f"{int(card['passes'].sum())} of {len(card)} targets pass; a single run is expected to miss "
-        f"{(1.0 - card['single_run_pass']).sum():.2f} of them (single_run_pass in the scorecard)"
+        f"{expected_misses(card):.2f} of them (single_run_pass in the scorecard)"
     )
     return "\n".join(lines)
