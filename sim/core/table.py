@@ -17,28 +17,40 @@ class AgentTable:
     """State columns of one agent type, grown by doubling when rows are added.
 
     Attribute access returns a view of the rows in use, so in-place updates write through:
-    `table.won += x` updates the stored column.
+    `table.won += x` updates the stored column. The views are kept as plain attributes, renewed whenever
+    the rows in use change (`add`, `compact`): processes read columns hundreds of thousands of times a run.
     """
 
     def __init__(self, columns: Columns, capacity: int = 16) -> None:
         columns = {"active": np.bool_, **columns}
         object.__setattr__(self, "_columns", {name: np.dtype(dt) for name, dt in columns.items()})
         object.__setattr__(self, "_data", {name: np.zeros(max(capacity, 1), dt) for name, dt in columns.items()})
-        object.__setattr__(self, "n", 0)
+        self._use_rows(0)
+
+    def _use_rows(self, n: int) -> None:
+        """Set the number of rows in use and renew the column views to it."""
+        object.__setattr__(self, "n", n)
+        for name, data in self._data.items():
+            object.__setattr__(self, name, data[:n])
+
+    def __getstate__(self) -> dict[str, object]:
+        # without the views: copies of them would not write through, so unpickling rebuilds them
+        return {name: value for name, value in self.__dict__.items() if name not in self._data}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._use_rows(state["n"])
 
     @property
     def columns(self) -> list[str]:
         return list(self._columns)
 
-    def __getattr__(self, name: str) -> np.ndarray:
-        data = object.__getattribute__(self, "_data")
-        if name not in data:
-            raise AttributeError(f"no column {name!r}; columns are {sorted(data)}")
-        return data[name][: self.n]
+    def __getattr__(self, name: str) -> np.ndarray:  # only reached when `name` is not a column
+        raise AttributeError(f"no column {name!r}; columns are {sorted(object.__getattribute__(self, '_data'))}")
 
     def __setattr__(self, name: str, value: object) -> None:
         if name in self._data:
-            column = self._data[name][: self.n]
+            column = self.__dict__[name]
             if value is not column:
                 column[...] = value
         else:
@@ -67,7 +79,7 @@ class AgentTable:
         self._data["active"][start:stop] = True
         for name, value in values.items():
             self._data[name][start:stop] = value
-        object.__setattr__(self, "n", stop)
+        self._use_rows(stop)
         return np.arange(start, stop)
 
     def compact(self) -> np.ndarray:
@@ -82,5 +94,5 @@ class AgentTable:
         for data in self._data.values():
             data[: len(keep)] = data[keep]
             data[len(keep) : self.n] = 0
-        object.__setattr__(self, "n", len(keep))
+        self._use_rows(len(keep))
         return new_row

@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from sim.core import fmath
-from sim.core.groupby import fill_ratio, group_sum, pick_member, scatter_add
+from sim.core.groupby import fill_ratio, group_count, group_sum, pick_member, scatter_add
 from sim.core.table import AgentTable
 from sim.parameters import Parameters
 from sim.processes.money import pay_by_town, share_in_town, spare_cash_of, won_kept_per_member
@@ -283,7 +283,7 @@ def source_wholesale(world: World, good: int) -> None:
             shopping, with_phone = shopping[~with_phone], with_phone[~with_phone]
         pick = rng.random(len(shopping))  # draws by active row, so compaction changes none
         looking = shopping[with_phone]
-        phone_towns = np.unique(t.town[looking])
+        phone_towns = np.flatnonzero(group_count(t.town[looking], world.n_towns))  # sorted, without a sort
         # in the first round for every town: traders who move compare markets by it (`cheapest_with_phone`)
         _cheapest_delivered(price=price, left=left, transport_factor=geo.transport_factor,
                             towns=np.arange(world.n_towns) if sourcing_round == 0 else phone_towns,
