@@ -274,8 +274,9 @@ def source_wholesale(world: World, good: int) -> None:
     local_best, phone_best = np.empty(world.n_towns), np.empty(world.n_towns)
     source, unit_cost, wanted = np.empty(len(t), dtype=np.int32), np.empty(len(t)), np.empty(len(t))
     rng, bought = world.rng(f"source_wholesale_{GOOD_NAMES[good]}"), 0.0
+    shopping = np.arange(len(t))  # budgets and wants only shrink, so each round's shoppers are among the last's
     for sourcing_round in range(max(p.sourcing_rounds, p.sourcing_rounds_with_phone)):
-        shopping = np.flatnonzero((budget > 0) & (still_wanted > 0))
+        shopping = shopping[(budget[shopping] > 0) & (still_wanted[shopping] > 0)]
         with_phone = t.phone_rank[shopping] < world.trader_phone_share
         if sourcing_round >= p.sourcing_rounds:  # only traders with a phone are still calling
             shopping, with_phone = shopping[with_phone], with_phone[with_phone]
