@@ -57,6 +57,7 @@ from sim.processes.trade import (
     excess_demand_step,
     fill_empty_sides,
     markets_to_sell_in,
+    pay_carriers,
     sell_retail,
     settle_accounts,
     source_wholesale,
@@ -323,6 +324,28 @@ def test_traders_with_a_phone_carry_their_stock_to_a_market_that_pays_more_after
     assert towns["grain_sold_by_traders_kg"] == pytest.approx(np.array([0.0, 100.0, 100.0]) * world.weight)
     assert towns["grain_carried_in_kg"] == pytest.approx(np.array([0.0, 0.0, 100.0]) * world.weight)
     assert holdings(world)["won"] == pytest.approx(won_before)
+
+
+def test_carriage_is_day_work_for_the_households_with_hands_to_spare():
+    # Town 1: five households doing side work, three non-farm households outside it and two farms: the three
+    # carry. Town 2: every household does side work, so nobody has hands to spare and all ten share.
+    world = hand_built_world(households=20, towns=3, side_work_share=0.5)
+    everyone_in_town(world, town=1 + (np.arange(20) >= 10), farm=np.isin(np.arange(20), [8, 9]))
+    h = world.households
+    h.side_work_rank = np.where((np.arange(20) < 5) | (np.arange(20) >= 10), 0.2, 0.9)
+    world.tolerance = 1.0
+    rate = world.money.won_per_yuan
+    pay_carriers(world, won_per_town=np.array([0.0, 300.0, 1_000.0]), yuan_per_town=np.array([0.0, 30.0, 0.0]))
+    carried = 100.0 + 10.0 * rate
+    assert h.income_informal_won[5:8] == pytest.approx(carried)
+    assert h.yuan[5:8] == pytest.approx(10.0)
+    assert not h.income_informal_won[:5].any() and not h.income_informal_won[8:10].any()  # side work; farms
+    assert h.income_informal_won[10:] == pytest.approx(100.0)
+    assert world.tally.carriage_won == pytest.approx(1_300.0 + 30.0 * rate)
+    world.tolerance = 0.0  # no side work tolerated: every non-farm household has hands to spare
+    h.income_informal_won = 0.0
+    pay_carriers(world, won_per_town=np.array([0.0, 800.0, 0.0]), yuan_per_town=np.zeros(3))
+    assert h.income_informal_won[:8] == pytest.approx(100.0)
 
 
 def test_households_spend_on_services_that_their_towns_side_workers_earn():

@@ -78,21 +78,30 @@ def to_treasury(world: World, amount_won: float) -> None:
     world.tally.state_revenue_won += amount_won
 
 
-def share_in_town(world: World, won_per_town: np.ndarray, yuan_per_town: np.ndarray | None = None) -> None:
-    """The active households of each town share its `won_per_town` (and `yuan_per_town`) equally, as
-    informal income (carriers' pay, producers' sales to smugglers); a town with no household left pays no
-    one, and the money is lost."""
-    h, residents = world.households, world.residents_per_town
-    nobody = residents <= 0
+def share_in_town(
+    world: World,
+    won_per_town: np.ndarray,
+    yuan_per_town: np.ndarray | None = None,
+    among: np.ndarray | None = None,
+) -> None:
+    """The households of each town marked in `among` (by default every active one) share its `won_per_town`
+    (and `yuan_per_town`) equally, as informal income (carriers' pay, producers' sales to smugglers); a town
+    with none of them pays no one, and the money is lost."""
+    h = world.households
+    if among is None:
+        among, sharing = h.active, world.residents_per_town
+    else:
+        sharing = world.town_sum(h, among)
+    nobody = sharing <= 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        won_each = np.where(nobody, 0.0, won_per_town / residents)
-        yuan_each = np.where(nobody, 0.0, yuan_per_town / residents) if yuan_per_town is not None else None
+        won_each = np.where(nobody, 0.0, won_per_town / sharing)
+        yuan_each = np.where(nobody, 0.0, yuan_per_town / sharing) if yuan_per_town is not None else None
     world.ledger.record("won", "unclaimed", -won_per_town[nobody].sum())
-    pay_by_town(town=h.town, active=h.active, per_household=won_each, won=h.won,
+    pay_by_town(town=h.town, active=among, per_household=won_each, won=h.won,
                 income_informal_won=h.income_informal_won)  # fmt: skip
     if yuan_each is not None:
         world.ledger.record("yuan", "unclaimed", -yuan_per_town[nobody].sum())
-        _pay_yuan_by_town(town=h.town, active=h.active, per_household=yuan_each, won_per_yuan=world.money.won_per_yuan,
+        _pay_yuan_by_town(town=h.town, active=among, per_household=yuan_each, won_per_yuan=world.money.won_per_yuan,
                           yuan=h.yuan, income_informal_won=h.income_informal_won)  # fmt: skip
 
 

@@ -345,9 +345,19 @@ def source_wholesale(world: World, good: int) -> None:
 
 
 def pay_carriers(world: World, won_per_town: np.ndarray, yuan_per_town: np.ndarray) -> None:
-    """Carriage paid by traders, per carriers' town, goes to that town's households (`share_in_town`) and
-    into the month's transport tally, at the going rate."""
-    share_in_town(world, won_per_town, yuan_per_town)
+    """Carriage (ODD 7.6.1) is day work: what traders pay for it, per carriers' town, goes to that town's
+    households with hands to spare, the non-farm households outside side work (`side_workers`), shared
+    equally, or to all its households where it has none (`share_in_town`); and into the month's transport
+    tally, at the going rate.
+
+    Hauling and portering are what the poorest do: paid to every household alike, the carriage of the
+    2000s' trade fed the fed, while households with no work beyond a state wage that buys next to nothing
+    went hungry for years and died (docs/ODD.md, "Who dies after 2000").
+    """
+    h = world.households
+    spare_hands = h.active & ~h.farm & ~side_workers(world)
+    carriers = np.where(world.town_sum(h, spare_hands)[h.town] > 0, spare_hands, h.active)
+    share_in_town(world, won_per_town, yuan_per_town, among=carriers)
     world.tally.carriage_won += (won_per_town + yuan_per_town * world.money.won_per_yuan).sum()
 
 
@@ -762,8 +772,7 @@ def buy_local_services(world: World) -> None:
     side work, nothing is bought.
     """
     h, p = world.households, world.p
-    share = p.side_work_share * world.tolerance
-    workers = h.active & ~h.farm & (h.side_work_rank < share)
+    workers = side_workers(world)
     workers_per_town = world.town_sum(h, workers)
     spending = np.empty(len(h))
     _spend(town=h.town, won=h.won, share=p.services_spend_share, can_buy=workers_per_town > 0, spending=spending)
@@ -773,6 +782,13 @@ def buy_local_services(world: World) -> None:
     pay_by_town(town=h.town, active=workers, per_household=per_worker, won=h.won,
                     income_informal_won=h.income_informal_won)  # fmt: skip
     world.tally.services_won += earned.sum()
+
+
+def side_workers(world: World) -> np.ndarray:
+    """The households doing side work this month (ODD 7.6.4): non-farm households whose `side_work_rank` is
+    below `side_work_share` x the state's tolerance of private work."""
+    h = world.households
+    return h.active & ~h.farm & (h.side_work_rank < world.p.side_work_share * world.tolerance)
 
 
 @njit(cache=True)
