@@ -346,6 +346,7 @@ def test_carriage_is_day_work_for_the_households_with_hands_to_spare():
     h.income_informal_won = 0.0
     pay_carriers(world, won_per_town=np.array([0.0, 800.0, 0.0]), yuan_per_town=np.zeros(3))
     assert h.income_informal_won[:8] == pytest.approx(100.0)
+    assert not h.income_informal_won[8:].any()
 
 
 def test_households_spend_on_services_that_their_towns_side_workers_earn():

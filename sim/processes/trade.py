@@ -350,9 +350,9 @@ def pay_carriers(world: World, won_per_town: np.ndarray, yuan_per_town: np.ndarr
     equally, or to all its households where it has none (`share_in_town`); and into the month's transport
     tally, at the going rate.
 
-    Hauling and portering are what the poorest do: paid to every household alike, the carriage of the
-    2000s' trade fed the fed, while households with no work beyond a state wage that buys next to nothing
-    went hungry for years and died (docs/ODD.md, "Who dies after 2000").
+    Hauling and portering are the work of those with no other. Shared by every household alike, carriage
+    went mostly to households that had food, while those with no work beyond a state wage that buys next to
+    nothing went hungry for years and died (docs/ODD.md, "The scorecard", eighteenth session).
     """
     h = world.households
     spare_hands = h.active & ~h.farm & ~side_workers(world)
