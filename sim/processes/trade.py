@@ -356,7 +356,7 @@ def pay_carriers(world: World, won_per_town: np.ndarray, yuan_per_town: np.ndarr
     """
     h = world.households
     spare_hands = h.active & ~h.farm & ~side_workers(world)
-    carriers = np.where(world.town_sum(h, spare_hands)[h.town] > 0, spare_hands, h.active)
+    carriers = np.where(world.at_town(h, world.town_sum(h, spare_hands) > 0), spare_hands, h.active)
     share_in_town(world, won_per_town, yuan_per_town, among=carriers)
     world.tally.carriage_won += (won_per_town + yuan_per_town * world.money.won_per_yuan).sum()
 
